@@ -1,0 +1,17 @@
+"""Test settings: PostgreSQL on 127.0.0.1 (database ``test``), fast hashing, tasks run at once."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DATABASES["default"] = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")
+DATABASES["default"]["TEST"] = {"NAME": env.str("KH_TEST_DATABASE", default="test_kennishub")}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
