@@ -1,0 +1,1 @@
+"""A tiny app with a demo module, installed only by the tests of ``load_demo_data``."""
