@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("beheer/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
+    path("api/v1/", include("kennishub.api.urls")),
+    path("account/", include("kennishub.accounts.urls")),
     path("", include("kennishub.core.urls")),
 ]
 

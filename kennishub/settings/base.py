@@ -23,6 +23,9 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("KH_SITE_URL", default="http://127.0.0.1:8000")
+# Shown in the footer, privacy and accessibility statements; the operator fills them in.
+KH_OPERATOR_NAME = env.str("KH_OPERATOR_NAME", default="")
+KH_CONTACT_EMAIL = env.str("KH_CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     # Our apps first so their templates and translations win.
@@ -35,14 +38,14 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "kennishub.accounts.apps.UsersAppConfig",  # wagtail.users with our user form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "modelsearch",
+    # No separate "modelsearch": "wagtail.search" is its app config, and two copies break indexing.
     "modelcluster",
     "taggit",
     # Django and friends.
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Harmless on SQLite; on PostgreSQL modelsearch needs its GIN indexes and lookups.
+    "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -74,11 +79,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kennishub.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kennishub.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kennishub.api.middleware.ApiVersionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -150,6 +157,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("KH_STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing directory
 STATICFILES_DIRS = [REPO_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("KH_MEDIA_ROOT", default=str(DATA_DIR / "media")))
@@ -186,6 +194,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 KH_PERMISSIONS_POLICY = "camera=(self), geolocation=(), microphone=(), payment=(), usb=()"
+# Wagtail's admin (/beheer/) still sets inline style attributes and loads its own scripts; it gets a
+# policy of its own (core.middleware). Scripts stay limited to our origin, styles allow attributes.
+KH_ADMIN_PATH_PREFIX = "/beheer/"
+KH_ADMIN_CSP = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "frame-ancestors": [CSP.SELF],  # the page editor previews in a frame of the admin itself
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -193,14 +210,25 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Wagtail, the editorial side, lives at /beheer/.
 WAGTAIL_SITE_NAME = "Kennishub"
 WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAILADMIN_LOGIN_URL = "accounts:login"  # ours asks staff for the second factor (TOTP)
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset goes through /account/
+OTP_TOTP_ISSUER = "Kennishub"
 WAGTAIL_I18N_ENABLED = False
+# No calls from the admin to other sites: no avatars from Gravatar, no version check (privacy, CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands")]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Check content and size of uploads, not only the name (core.validators).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kennishub.core.upload_forms.DocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "kennishub.core.upload_forms.ImageForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 
 # Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`.
+KH_TASK_RESULT_RETENTION_DAYS = env.int("KH_TASK_RESULT_RETENTION_DAYS", default=14)
 TASKS = {
     "default": {
         "BACKEND": env.str("KH_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -217,12 +245,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DjangoFilterBackend that also refuses query parameters an endpoint does not declare.
+    "DEFAULT_FILTER_BACKENDS": ["kennishub.api.filters.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kennishub.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "kennishub.api.exceptions.problem_exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Raise these (or set them to "1000000/second") to benchmark the API without hitting 429s.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("KH_API_ANON_RATE", default="120/minute"),
+        "user": env.str("KH_API_USER_RATE", default="600/minute"),
+    },
+    "URL_FIELD_NAME": "url",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kennishub API",
@@ -230,10 +268,20 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "CAMELIZE_NAMES": False,
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": f"{SITE_URL}/api/v1", "description": "Kennishub API v1"}],
+    "CONTACT": {
+        "name": "Kennishub",
+        "email": env.str("KH_API_CONTACT_EMAIL", default="api@kennishub.nl"),
+        "url": SITE_URL,
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "CAMELIZE_NAMES": True,
+    "PREPROCESSING_HOOKS": ["kennishub.api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "kennishub.api.schema.add_problem_responses_and_headers",
     ],
 }
 
