@@ -194,3 +194,56 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class JobProgress(models.Model):
+    """How far a long background job has come, so a page can show it (see core.progress)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("finished")
+        FAILED = "failed", _("failed")
+
+    name = models.CharField(_("job"), max_length=200, db_index=True)  # e.g. "catalogue.harvest"
+    label = models.CharField(_("description"), max_length=255)
+    task_result_id = models.CharField(_("task"), max_length=64, blank=True, db_index=True)
+    total = models.PositiveIntegerField(_("total steps"), null=True, blank=True)
+    done = models.PositiveIntegerField(_("steps done"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField(_("message"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("job progress")
+        verbose_name_plural = _("job progress")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))
+
+
+class ScheduledJobState(models.Model):
+    """When a periodic job (core.scheduling) last ran and runs next; kept so restarts lose nothing."""
+
+    name = models.CharField(_("job"), max_length=200, unique=True)
+    interval_seconds = models.PositiveIntegerField(_("interval in seconds"))
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+    next_run_at = models.DateTimeField(_("next run at"), db_index=True)
+    last_task_result_id = models.CharField(_("last task"), max_length=64, blank=True)
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name
