@@ -170,8 +170,24 @@ KH_MAX_UPLOAD_BYTES = env.int("KH_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# Django 6.1 configures mail through MAILERS; EMAIL_URL (e.g. smtp+tls://user:pass@host:587) fills it.
+_mail = env.email_url("EMAIL_URL", default="consolemail://")
+_mail_options = {
+    option: _mail[setting]
+    for option, setting in {
+        "host": "EMAIL_HOST",
+        "port": "EMAIL_PORT",
+        "username": "EMAIL_HOST_USER",
+        "password": "EMAIL_HOST_PASSWORD",
+        "use_tls": "EMAIL_USE_TLS",
+        "use_ssl": "EMAIL_USE_SSL",
+        "file_path": "EMAIL_FILE_PATH",
+    }.items()
+    if _mail.get(setting) not in (None, "")
+}
+if not _mail["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _mail_options = {key: value for key, value in _mail_options.items() if key == "file_path"}
+MAILERS = {"default": {"BACKEND": _mail["EMAIL_BACKEND"], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kennishub <noreply@kennishub.nl>")
 
 # Security headers that hold in every environment; production adds HSTS and secure cookies.
