@@ -20,14 +20,17 @@ def reject_unknown_parameters(request, allowed: set[str]) -> None:
 
 
 def reject_empty_choices(request, filterset) -> None:
-    """``?soort=`` is no valid choice; django-filter would quietly treat it as 'no filter'."""
+    """``?soort=`` is no valid choice; django-filter would quietly treat it as 'no filter'.
+
+    The same holds for an empty part of a sort order (``?sorteer=,`` or ``?sorteer=naam,``).
+    """
     empty = sorted(
         name
         for name, declared in filterset.filters.items()
-        if request.query_params.get(name) == ""
+        if (value := request.query_params.get(name)) is not None
         and (
-            issubclass(declared.field_class, forms.ChoiceField)
-            or isinstance(declared, filters.OrderingFilter)
+            (value == "" and issubclass(declared.field_class, forms.ChoiceField))
+            or (isinstance(declared, filters.OrderingFilter) and "" in (p.strip() for p in value.split(",")))
         )
     )
     if empty:

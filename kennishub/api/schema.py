@@ -102,6 +102,10 @@ def add_problem_responses_and_headers(result, generator, request, public):
                 # The filter backend refuses an empty list (``?sorteer=``), so say so.
                 if parameter.get("schema", {}).get("type") == "array":
                     parameter["schema"].setdefault("minItems", 1)
+                # Text may not hold NUL characters (PostgreSQL cannot store or compare them): the
+                # form fields refuse them with a 400, so the schema says so too.
+                if parameter.get("schema", {}).get("type") == "string" and "enum" not in parameter["schema"]:
+                    parameter["schema"].setdefault("pattern", "^[^\\u0000]*$")
             paginated = _is_paginated(operation)
             for status_code, description in _error_responses(operation, path, method).items():
                 operation["responses"].setdefault(

@@ -181,3 +181,15 @@ def test_empty_choice_is_refused_but_empty_text_is_no_filter(client, reference_d
         {"name": "soort", "code": "invalid_choice", "reason": "Kies een van de toegestane waarden."}
     ]
     assert client.get("/api/v1/organisaties", {"naam": ""}).json()["count"] == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", [",", "naam,", ",-code"])
+def test_sort_order_with_an_empty_part_is_refused(client, reference_data, order):
+    body = assert_problem(client.get("/api/v1/gemeenten", {"sorteer": order}), 400, "ongeldige-invoer")
+    assert [param["name"] for param in body["invalidParams"]] == ["sorteer"]
+
+
+@pytest.mark.django_db
+def test_sort_order_with_two_fields_is_accepted(client, reference_data):
+    assert client.get("/api/v1/gemeenten", {"sorteer": "-inwonertal,naam"}).status_code == 200

@@ -1,6 +1,8 @@
 """Schemathesis fuzzes every operation of the schema through the WSGI app: no 5xx, and every
 response (status, content type, headers, body) matches what the schema promises."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -43,6 +45,12 @@ def _keep_test_connection_open():
 @pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+# CI runs a fixed, repeatable sample; KH_FUZZ_EXAMPLES=500 KH_FUZZ_RANDOM=1 explores further.
+@settings(
+    max_examples=int(os.environ.get("KH_FUZZ_EXAMPLES", "30")),
+    derandomize=os.environ.get("KH_FUZZ_RANDOM") != "1",
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_schema(case, reference_data):
     case.call_and_validate()
