@@ -8,7 +8,11 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 from rest_framework.routers import SimpleRouter
 
+from kennishub.agenda import api as agenda_api
+from kennishub.catalogue import api as catalogue_api
 from kennishub.core import api as core_api
+from kennishub.events import api as events_api
+from kennishub.knowledge import api as knowledge_api
 
 from . import views
 
@@ -19,6 +23,15 @@ router.register("gemeenten", core_api.MunicipalityViewSet, basename="gemeente")
 router.register("provincies", core_api.ProvinceViewSet, basename="provincie")
 router.register("themas", core_api.ThemeViewSet, basename="thema")
 router.register("organisaties", core_api.OrganisationViewSet, basename="organisatie")
+router.register("kennisproducten", knowledge_api.KnowledgeProductViewSet, basename="kennisproduct")
+router.register("opleidingen", catalogue_api.CourseViewSet, basename="opleiding")
+router.register("uitvoeringen", catalogue_api.RunViewSet, basename="uitvoering")
+router.register("aanbieders", catalogue_api.ProviderViewSet, basename="aanbieder")
+router.register("ooapi/courses", catalogue_api.OoapiCourseViewSet, basename="ooapi-course")
+router.register("kennissessies", events_api.SessionViewSet, basename="kennissessie")
+router.register("inschrijvingen", events_api.RegistrationViewSet, basename="inschrijving")
+router.register("kennisvragen", agenda_api.QuestionViewSet, basename="kennisvraag")
+router.register("clusters", agenda_api.ClusterViewSet, basename="cluster")
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="root"),

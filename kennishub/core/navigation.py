@@ -20,5 +20,9 @@ class NavItem:
 
 PRIMARY_NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "core:home", "/"),
+    NavItem("Kennisbank", "knowledge:index", "/kennisbank/"),  # a Dutch name, not translated
+    NavItem(_("Courses and training"), "catalogue:index", "/opleidingen/"),
+    NavItem(_("Knowledge sessions"), "events:index", "/kennissessies/"),
+    NavItem(_("Knowledge agenda"), "agenda:index", "/kennisagenda/"),
     NavItem(_("Themes"), "core:themes", "/themas/"),
 ]

@@ -10,7 +10,6 @@ urlpatterns = [
     path("voor-ambtenaren/", views.for_civil_servants, name="for_civil_servants"),
     path("themas/", views.theme_list, name="themes"),
     path("themas/<slug:slug>/", views.theme_detail, name="theme_detail"),
-    path("zoeken/", views.search, name="search"),
     path("privacy/", views.privacy, name="privacy"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
 ]

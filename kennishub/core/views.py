@@ -1,6 +1,5 @@
-"""Pages of the front door shell: home, landing pages, themes, search and the statements."""
+"""Pages of the front door shell: home, landing pages, themes and the statements."""
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -8,9 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import selectors, theme_sections
-
-SEARCH_PAGE_SIZE = 20
-SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @require_safe
@@ -67,24 +63,6 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "core/theme_detail.html",
         {"theme": theme, "sections": theme_sections.sections_for(theme), "breadcrumbs": breadcrumbs},
-    )
-
-
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
-    page_obj = None
-    if query:
-        paginator = Paginator(selectors.search_shell(query=query), SEARCH_PAGE_SIZE)
-        page_obj = paginator.get_page(request.GET.get("pagina"))
-    return render(
-        request,
-        "core/search.html",
-        {
-            "query": query,
-            "page_obj": page_obj,
-            "breadcrumbs": [(_("Home"), reverse("core:home")), (_("Search"), None)],
-        },
     )
 
 

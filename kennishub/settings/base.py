@@ -26,12 +26,19 @@ SITE_URL = env.str("KH_SITE_URL", default="http://127.0.0.1:8000")
 # Shown in the footer, privacy and accessibility statements; the operator fills them in.
 KH_OPERATOR_NAME = env.str("KH_OPERATOR_NAME", default="")
 KH_CONTACT_EMAIL = env.str("KH_CONTACT_EMAIL", default="")
+# Kennissessies: personal data of participants is anonymised this many months after a session.
+KH_EVENTS_ANONYMISE_AFTER_MONTHS = env.int("KH_EVENTS_ANONYMISE_AFTER_MONTHS", default=6)
 
 INSTALLED_APPS = [
     # Our apps first so their templates and translations win.
     "kennishub.core",
     "kennishub.accounts",
     "kennishub.api",
+    "kennishub.agenda",
+    "kennishub.catalogue",
+    "kennishub.search",
+    "kennishub.knowledge",
+    "kennishub.events",
     # Wagtail: the editorial side.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -240,7 +247,11 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Check content and size of uploads, not only the name (core.validators).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "kennishub.core.upload_forms.DocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "kennishub.core.upload_forms.ImageForm"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}
+# The front door search stems Dutch itself (kennishub/search/text.py) on every backend, so
+# PostgreSQL indexes our stems with its "simple" configuration. OpenSearch: see docs/search.md.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "modelsearch.backends.database", "SEARCH_CONFIG": "simple"},
+}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 
 # Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`.

@@ -178,7 +178,14 @@ def test_primary_navigation_is_reachable_by_keyboard(live_server, reference_data
     page.goto(live_server.url + "/")
 
     navigation = page.get_by_role("navigation", name="Hoofdmenu")
-    assert [link.inner_text() for link in navigation.get_by_role("link").all()] == ["Home", "Thema's"]
+    assert [link.inner_text() for link in navigation.get_by_role("link").all()] == [
+        "Home",
+        "Kennisbank",
+        "Opleidingen en trainingen",
+        "Kennissessies",
+        "Kennisagenda",
+        "Thema's",
+    ]
     navigation.get_by_role("link", name="Thema's").focus()
     page.keyboard.press("Enter")
 

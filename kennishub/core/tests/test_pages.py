@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from kennishub.core import theme_sections
 from kennishub.core.models import Organisation
+from kennishub.search import indexing
 
 from .factories import (
     AdministrativeRoleFactory,
@@ -74,7 +75,7 @@ def test_shell_pages_load_styles_and_scripts_from_static_without_inline_code(cli
 def test_navigation_links_only_to_sections_that_exist(client):
     links = nav_links(client.get("/").content.decode())
 
-    assert links == [reverse("core:home"), reverse("core:themes")]
+    assert links[:2] == [reverse("core:home"), reverse("core:themes")]  # then the sections of later apps
     for link in links:
         assert client.get(link).status_code == 200
 
@@ -223,11 +224,12 @@ def test_search_finds_themes_organisations_and_municipalities_by_name(client, th
     MunicipalityFactory(name="Oud-Waterdorp", is_active=False)
     OrganisationFactory(name="Unie van Waterschappen", abbreviation="UvW", kind=Organisation.Kind.ASSOCIATION)
     OrganisationFactory(name="Stichting Rioned", abbreviation="WATERNET")
+    indexing.rebuild()  # factories save outside a committed transaction, so index explicitly
 
-    html = client.get(reverse("core:search"), {"q": "water"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "water"}).content.decode()
 
     assert "6 resultaten voor \u2018water\u2019" in html
-    assert 'href="/themas/water/"' in html and "Subthema van Water" in html
+    assert 'href="/themas/water/"' in html and "Subthema van <mark>Water</mark>" in html
     assert "Unie van Waterschappen (UvW)" in html and "vereniging" in html
     assert "Stichting Rioned" in html  # found by its abbreviation
     assert "Waterland" in html and "Gemeente in Zeeland" in html
@@ -237,43 +239,46 @@ def test_search_finds_themes_organisations_and_municipalities_by_name(client, th
 def test_search_keeps_the_query_in_the_url_and_paginates(client):
     for n in range(25):
         ThemeFactory(label=f"zorg {n:02d}", slug=f"zorg-{n:02d}")
+    indexing.rebuild()
 
-    first = client.get(reverse("core:search"), {"q": "zorg"}).content.decode()
-    second = client.get(reverse("core:search"), {"q": "zorg", "pagina": "2"}).content.decode()
+    first = client.get(reverse("search:results"), {"q": "zorg"}).content.decode()
+    second = client.get(reverse("search:results"), {"q": "zorg", "pagina": "2"}).content.decode()
 
     assert 'name="q" value="zorg"' in first
     assert "25 resultaten voor \u2018zorg\u2019" in first
     assert first.count('class="kh-results__item"') == 20
     assert 'href="?q=zorg&amp;pagina=2"' in first
     assert second.count('class="kh-results__item"') == 5
-    assert "Zorg 24" in second and "Zorg 00" not in second
+    results = second.split('<ol class="kh-results"')[1].split("</ol>")[0]
+    assert "Zorg 24" in results and "Zorg 00" not in results
     assert 'href="?q=zorg&amp;pagina=1"' in second
     assert "Pagina 2 van 2" in second
 
 
 def test_search_without_results_says_so_and_offers_the_themes(client, themes):
-    html = client.get(reverse("core:search"), {"q": "xyzzy"}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "xyzzy"}).content.decode()
 
     assert "0 resultaten voor \u2018xyzzy\u2019" in html
     assert "Er is niets gevonden." in html
 
 
 def test_search_without_query_shows_only_the_form(client, themes):
-    html = client.get(reverse("core:search"), {"q": "   "}).content.decode()
+    html = client.get(reverse("search:results"), {"q": "   "}).content.decode()
 
     assert 'id="search-query" name="q" value=""' in html
     assert "resultaten" not in html
 
 
 def test_search_escapes_the_query(client):
-    html = client.get(reverse("core:search"), {"q": '<script>"x"'}).content.decode()
+    html = client.get(reverse("search:results"), {"q": '<script>"x"'}).content.decode()
 
     assert "<script>&quot;x" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_search_with_a_page_number_out_of_range_shows_the_last_page(client, themes):
-    response = client.get(reverse("core:search"), {"q": "water", "pagina": "99"})
+    indexing.rebuild()
+    response = client.get(reverse("search:results"), {"q": "water", "pagina": "99"})
 
     assert response.status_code == 200
     assert response.content.decode().count('class="kh-results__item"') == 3
@@ -323,7 +328,7 @@ def test_404_page_is_dutch_and_uses_the_shell(client):
     html = response.content.decode()
     assert "Pagina niet gevonden" in html
     assert '<html lang="nl"' in html
-    assert nav_links(html) == ["/", "/themas/"]
+    assert nav_links(html)[:2] == ["/", "/themas/"]
 
 
 def test_500_page_renders_without_request_or_context_processors():
@@ -358,6 +363,8 @@ def test_page_query_count_does_not_grow_with_the_data(
         WorkFieldFactory()
     ThemeFactory(label="water", slug="water")
 
+    if path.startswith("/themas/water/"):
+        max_queries += len(theme_sections.registered())  # one query per section other apps add
     with django_assert_max_num_queries(max_queries):
         response = client.get(path)
 

@@ -81,9 +81,10 @@ def test_schedule_survives_a_restart_and_waits_until_due(enqueued):
     scheduling.run_due_jobs(now=start)
     enqueued.clear()
 
-    # A restarted scheduler has only the database to go on: nothing is due yet.
-    assert scheduling.run_due_jobs(now=start + timedelta(hours=23)) == []
-    assert enqueued == []
+    # A restarted scheduler has only the database to go on: core's daily jobs are not due yet
+    # (other apps' jobs run more often, so look at core's only).
+    assert not set(scheduling.run_due_jobs(now=start + timedelta(hours=23))) & CORE_JOBS
+    assert not set(enqueued) & CORE_JOBS
 
     later = start + timedelta(days=1, minutes=1)
     assert set(scheduling.run_due_jobs(now=later)) >= CORE_JOBS

@@ -1,0 +1,287 @@
+"""Benchmark: the front door search over 100,000 knowledge products, on PostgreSQL and SQLite.
+
+    .venv/bin/python bench/search.py [--documents 100000] [--repeat 30] [--backend both|postgresql|sqlite]
+
+For each backend, in a fresh database (PostgreSQL ``kh_bench_search``, dropped and recreated;
+SQLite a temporary file), in one process and one run:
+
+1. migrate and load the reference data (themes, municipalities, organisations);
+2. generate N knowledge products with Dutch text built from the reference data and a varied
+   vocabulary (seeded: every run gets the same corpus), and index them through the real indexing
+   path (``kennishub.search.indexing``: stemming, facet rows, modelsearch's index). Reports
+   documents per second. The products are not created as Wagtail pages: 100,000 page saves would
+   measure Wagtail's tree, not search. They are registered as a kind like any other app's;
+3. for three query classes (rare: a few dozen matches; mid: ~1-3 %; broad: over a third of the
+   corpus) measures p50/p95 of
+   - raw: the database full-text call alone, ranking every match for the first page (what a naive
+     search does: ``ts_rank`` / FTS5 ``bm25`` over all matches, LIMIT 20);
+   - search: ``front_door_search`` (match, bounded count, 3+ facets with counts, first page with
+     snippets);
+   - request: the whole ``GET /zoeken/?q=…&thema=…`` through Django (middleware, template), with the
+     number of SQL queries it ran;
+   and prints each with its ratio to raw.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+REPO = Path(__file__).resolve().parent.parent
+PG_DB = "kh_bench_search"
+PG_BASE = os.environ.get("KH_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+# Query classes: the words are planted in the corpus at known rates (see make_text).
+QUERIES = {
+    "rare": "laaggeletterdheid bibliotheek",
+    "mid": "mantelzorgers",
+    "broad": "gemeenten",
+}
+RARE_RATE, MID_RATE, BROAD_RATE = 0.0005, 0.02, 0.45
+
+SUBJECTS = [
+    "schuldhulpverlening", "jeugdhulp", "de Omgevingswet", "het omgevingsplan", "de energietransitie",
+    "het warmtenet", "klimaatadaptatie", "inburgering", "de Participatiewet", "huisvesting van statushouders",
+    "woningbouw", "informatiebeveiliging", "de Wet open overheid", "digitale dienstverlening",
+    "ondermijning", "het sociaal domein", "armoedebestrijding", "eenzaamheid onder ouderen",
+    "de begroting", "regionale samenwerking", "afvalscheiding", "verkeersveiligheid", "de wijkaanpak",
+    "sportbeleid", "cultuureducatie", "onderwijshuisvesting", "crisisbeheersing", "burgerparticipatie",
+]  # fmt: skip
+VERBS = [
+    "verbetert", "versterkt", "vereenvoudigt", "organiseert", "evalueert", "financiert", "ondersteunt",
+    "onderzoekt", "beschrijft", "vergelijkt",
+]  # fmt: skip
+OBJECTS = [
+    "de samenwerking met zorgaanbieders", "de dienstverlening aan inwoners", "de rol van de raad",
+    "het werk van wijkteams", "de aanpak van wachtlijsten", "de inzet van vrijwilligers",
+    "het beleid voor jongeren", "de uitvoering door ambtenaren", "de kosten voor huishoudens",
+    "de afspraken met woningcorporaties", "de communicatie met bewoners", "het toezicht op kwaliteit",
+]  # fmt: skip
+CONNECTORS = ["Daarnaast", "Bovendien", "Tegelijk", "Vervolgens", "Ook", "Tot slot"]
+KINDS = ["onderzoek", "handreiking", "praktijkvoorbeeld", "factsheet", "dataset", "tool", "terugkijken"]
+SIZE_CLASSES = [
+    ("klein", "minder dan 20.000 inwoners"),
+    ("middelgroot", "20.000 tot 50.000 inwoners"),
+    ("groot", "50.000 tot 100.000 inwoners"),
+    ("zeer-groot", "100.000 inwoners of meer"),
+]
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
+
+
+def make_text(rng: random.Random, municipality: str, theme: str) -> tuple[str, str, str]:
+    subject = rng.choice(SUBJECTS)
+    title = (
+        f"{rng.choice(['Handreiking', 'Onderzoek naar', 'Aanpak van', 'Lessen over', 'Factsheet'])} {subject}"
+    )
+    title += f" in {municipality}" if rng.random() < 0.5 else ""
+    sentences = [
+        f"{municipality} {rng.choice(VERBS)} {rng.choice(OBJECTS)} rond {subject}.",
+        f"{rng.choice(CONNECTORS)} {rng.choice(VERBS)} het project {rng.choice(OBJECTS)}.",
+        f"Het thema {theme} staat centraal bij {rng.choice(SUBJECTS)}.",
+    ]
+    if rng.random() < BROAD_RATE:
+        sentences.append(f"Andere gemeenten {rng.choice(VERBS)} {rng.choice(OBJECTS)}.")
+    if rng.random() < MID_RATE:
+        sentences.append("Mantelzorgers krijgen respijtzorg en ondersteuning.")
+    if rng.random() < RARE_RATE:
+        sentences.append("De bibliotheek helpt bij laaggeletterdheid met een taalhuis.")
+    summary = " ".join(sentences[:2])
+    body = " ".join(
+        [*sentences[2:], f"{rng.choice(CONNECTORS)} {rng.choice(VERBS)} men {rng.choice(OBJECTS)}."]
+    )
+    return title, summary, body
+
+
+def run_backend(backend: str, documents: int, repeat: int) -> None:
+    """Runs inside a child process whose DATABASE_URL points at the fresh database."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from kennishub.core.models import Municipality, Organisation, Theme
+    from kennishub.knowledge.models import KnowledgeProductPage
+    from kennishub.search import engine, indexing, registry, selectors
+    from kennishub.search import query as search_query
+
+    log(f"{backend}: migrate and load reference data")
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+
+    rng = random.Random(20261123)
+    municipalities = list(Municipality.objects.values_list("name", flat=True))
+    themes = list(Theme.objects.filter(parent__isnull=True).values_list("slug", "label"))
+    organisations = list(Organisation.objects.values_list("slug", "name"))
+
+    def to_result(obj) -> registry.Result:
+        return registry.Result(
+            title=obj.title, url=f"/kennisbank/bench-{obj.pk}/", summary=obj.summary, body=obj.body,
+            date=obj.date, kind=(obj.kind, obj.kind.capitalize()), meta=obj.organisation[1],
+            facets={registry.THEME: [obj.theme], registry.ORGANISATION: [obj.organisation],
+                    registry.SIZE_CLASS: [obj.size]},
+        )  # fmt: skip
+
+    kind = registry.Kind(
+        key="kennisproduct", label="Kennisproduct", model=KnowledgeProductPage,
+        queryset=lambda: KnowledgeProductPage.objects.none(), to_result=to_result,
+    )  # fmt: skip
+    registry._kinds["kennisproduct"] = kind  # the bench corpus stands in for the pages
+
+    log(f"{backend}: generate and index {documents} documents")
+    start = time.perf_counter()
+    chunk = []
+    for pk in range(1, documents + 1):
+        theme = rng.choice(themes)
+        title, summary, body = make_text(rng, rng.choice(municipalities), theme[1])
+        chunk.append(
+            SimpleNamespace(
+                pk=pk, title=title, summary=summary, body=body, kind=rng.choice(KINDS), theme=theme,
+                organisation=rng.choice(organisations), size=rng.choice(SIZE_CLASSES),
+                date=__import__("datetime").date(2015 + pk % 11, 1 + pk % 12, 1 + pk % 28),
+            )
+        )  # fmt: skip
+        if len(chunk) == indexing.CHUNK_SIZE:
+            indexing._write(kind, chunk)
+            chunk = []
+    if chunk:
+        indexing._write(kind, chunk)
+    index_seconds = time.perf_counter() - start
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    rate = documents / index_seconds
+    print(f"\n== {backend}: {documents} documents indexed in {index_seconds:.1f} s ({rate:.0f} documents/s)")
+
+    client = Client()
+    ct = engine._content_type_id()
+    entries, fts = engine._index_tables()
+    header = (
+        f"{'query class':<8} {'matches':>8} {'what':<8} {'p50 ms':>8} {'p95 ms':>8} {'vs raw':>7} {'SQL':>4}"
+    )
+    print(header)
+    for query_class, words in QUERIES.items():
+        plan = search_query.plan(words)
+        if connection.vendor == "postgresql":
+            raw_sql = (
+                f"SELECT object_id FROM {entries} WHERE content_type_id = %s "
+                "AND body @@ to_tsquery('simple', %s) "
+                "ORDER BY ts_rank(body, to_tsquery('simple', %s)) DESC LIMIT 20"
+            )
+            tsquery = search_query.to_tsquery(plan)
+            raw_params = [ct, tsquery, tsquery]
+            count_sql = (
+                f"SELECT count(*) FROM {entries} WHERE content_type_id = %s "
+                "AND body @@ to_tsquery('simple', %s)"
+            )
+            count_params = [ct, tsquery]
+        else:
+            raw_sql = (
+                f"SELECT e.object_id FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
+                f"WHERE {fts} MATCH %s AND e.content_type_id = %s "
+                f"ORDER BY bm25({fts}, 0.0, 1.0, 3.0) LIMIT 20"
+            )
+            raw_params = [search_query.to_fts5(plan, "body"), ct]
+            count_sql = (
+                f"SELECT count(*) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
+                f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
+            )
+            count_params = raw_params
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, count_params)
+            (matches,) = cursor.fetchone()
+        theme_slug = themes[0][0]
+        timings: dict[str, list[float]] = {"raw": [], "search": [], "request": []}
+        queries_per_page = 0
+        for round_number in range(repeat + 2):  # two warm-up rounds
+            t0 = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(raw_sql, raw_params)
+                cursor.fetchall()
+            t1 = time.perf_counter()
+            page = selectors.front_door_search(query=words, filters={}, sort="", page=1)
+            t2 = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get("/zoeken/", {"q": words, "thema": theme_slug}, HTTP_HOST="127.0.0.1")
+            t3 = time.perf_counter()
+            assert response.status_code == 200, response.status_code
+            assert page.total > 0
+            if round_number >= 2:
+                timings["raw"].append((t1 - t0) * 1000)
+                timings["search"].append((t2 - t1) * 1000)
+                timings["request"].append((t3 - t2) * 1000)
+                queries_per_page = len(captured.captured_queries)
+        raw_p50 = percentile(timings["raw"], 50)
+        for what, values in timings.items():
+            p50, p95 = percentile(values, 50), percentile(values, 95)
+            sql = str(queries_per_page) if what == "request" else ""
+            ratio = p50 / raw_p50
+            print(f"{query_class:<8} {matches:>8} {what:<8} {p50:>8.1f} {p95:>8.1f} {ratio:>6.2f}x {sql:>4}")
+    print(f"(estimates above {engine.RESULT_CAP} ranked results; counts stop at {engine.COUNT_CAP}; "
+          f"PostgreSQL ranks at most {engine.RANK_CAP} matches)")  # fmt: skip
+
+
+def recreate_postgres() -> str:
+    import psycopg
+
+    with psycopg.connect(PG_BASE, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{PG_DB}"')
+    return PG_BASE.rsplit("/", 1)[0] + f"/{PG_DB}"
+
+
+def drop_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_BASE, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--backend", choices=["both", "postgresql", "sqlite"], default="both")
+    parser.add_argument("--child", choices=["postgresql", "sqlite"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_backend(args.child, args.documents, args.repeat)
+        return 0
+    backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
+    status = 0
+    for backend in backends:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(REPO)}
+        with tempfile.TemporaryDirectory(prefix="kh-bench-search-") as data_dir:
+            env["KH_DATA_DIR"] = data_dir
+            env["DATABASE_URL"] = (
+                recreate_postgres() if backend == "postgresql" else f"sqlite:///{data_dir}/bench.sqlite3"
+            )
+            try:
+                command = [sys.executable, __file__, "--child", backend,
+                           "--documents", str(args.documents), "--repeat", str(args.repeat)]  # fmt: skip
+                status |= subprocess.run(command, env=env, cwd=REPO, check=False).returncode
+            finally:
+                if backend == "postgresql":
+                    drop_postgres()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The agenda's main pages in a real browser: axe-core finds no WCAG 2.1 AA violations, and the
+hints appear while typing (htmx)."""
+
+import pytest
+
+from kennishub.core.tests.test_accessibility import describe, run_axe
+
+from .factories import ClusterFactory, QuestionFactory, SupportFactory, VerifiedMemberFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def agenda_content():
+    cluster = ClusterFactory(published=True, title="Hoe bouwen we sneller betaalbaar?")
+    question = QuestionFactory(
+        cluster=cluster, text="Hoe kunnen we de bouw van betaalbare huurwoningen versnellen?"
+    )
+    SupportFactory(question=question)
+    return question
+
+
+@pytest.fixture
+def axe_page(browser):
+    context = browser.new_context(locale="nl-NL", bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _login(page, live_server, user):
+    from kennishub.accounts.tests.factories import PASSWORD
+
+    page.goto(live_server.url + "/account/inloggen/")
+    page.get_by_label("E-mailadres").fill(user.email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.locator("#main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/account/profiel/")
+
+
+def test_public_agenda_pages_have_no_axe_violations(live_server, agenda_content, axe_page):
+    for path in [
+        "/kennisagenda/",
+        "/kennisagenda/vragen/",
+        agenda_content.get_absolute_url(),
+        agenda_content.cluster.get_absolute_url(),
+    ]:
+        response = axe_page.goto(live_server.url + path)
+        assert response.status == 200
+        violations = run_axe(axe_page)
+        assert not violations, f"axe-core found violations on {path}:\n{describe(violations)}"
+
+
+def test_hints_appear_while_typing_and_the_form_has_no_axe_violations(live_server, agenda_content, axe_page):
+    member = VerifiedMemberFactory()
+    _login(axe_page, live_server, member)
+    axe_page.goto(live_server.url + "/kennisagenda/vraag-stellen/")
+
+    axe_page.get_by_label("Uw vraag").press_sequentially(
+        "Hoe bouwen we sneller betaalbare huurwoningen", delay=10
+    )
+
+    hint = axe_page.get_by_role("link", name=agenda_content.text)
+    hint.wait_for(timeout=10_000)
+    violations = run_axe(axe_page)
+    assert not violations, f"axe-core found violations on the intake form:\n{describe(violations)}"

@@ -1,0 +1,53 @@
+import csv
+import io
+from io import StringIO
+
+import pytest
+from openpyxl import load_workbook
+
+from kennishub.agenda.demo import DEMO_PREFIX, DEMO_SOURCE, load_demo
+from kennishub.agenda.models import Cluster, Question
+
+from .factories import ClusterFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agenda():
+    cluster = ClusterFactory(published=True, title="=HYPERLINK(1)")
+    QuestionFactory(cluster=cluster, text="Hoe bouwen we sneller?")
+    QuestionFactory(cluster=ClusterFactory(), text="Niet gepubliceerd")
+    return cluster
+
+
+def test_csv_export_holds_published_questions_and_defuses_formulas(client, agenda):
+    response = client.get("/kennisagenda/export.csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Rang", "Clustervraag"]
+    assert [row[6] for row in rows[1:]] == ["Hoe bouwen we sneller?"]
+    assert rows[1][1] == "'=HYPERLINK(1)"
+
+
+def test_xlsx_export_opens_with_the_same_rows(client, agenda):
+    response = client.get("/kennisagenda/export.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][6] == "Vraag" and values[1][6] == "Hoe bouwen we sneller?"
+    assert len(values) == 2
+
+
+def test_unknown_export_format_is_not_found(client):
+    assert client.get("/kennisagenda/export.pdf").status_code == 404
+
+
+def test_demo_loads_once_and_is_marked(db):
+    load_demo(StringIO())
+    count = Question.objects.count()
+    load_demo(StringIO())
+
+    assert count == Question.objects.count() > 0
+    assert set(Question.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
+    assert all(c.title.startswith(DEMO_PREFIX) for c in Cluster.objects.all())

@@ -1,0 +1,170 @@
+import pytest
+from django.core import mail
+from wagtail.models import ModelLogEntry
+
+from kennishub.agenda import services
+from kennishub.agenda.models import Merge, Notification, Question, Support
+
+from .factories import QuestionFactory, SupportFactory, VerifiedMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _action(pk: int, action: str) -> str:
+    return f"/kennisagenda/beheer/vragen/{pk}/{action}/"
+
+
+def test_members_cannot_reach_moderation(client):
+    client.force_login(VerifiedMemberFactory())
+
+    assert client.get("/kennisagenda/beheer/").status_code == 403
+    assert client.post(_action(QuestionFactory(submitted=True).pk, "accepteren")).status_code == 403
+
+
+def test_broker_must_pass_the_second_factor(client, broker):
+    client.force_login(broker)
+
+    response = client.get("/kennisagenda/beheer/")
+
+    assert response.status_code == 302 and "tweestapsverificatie" in response["Location"]
+
+
+def test_accepting_tells_asker_by_mail_and_on_their_page(broker_client, run_on_commit):
+    question = QuestionFactory(submitted=True, asker__email="asker@gemeente.nl")
+
+    run_on_commit(broker_client.post, _action(question.pk, "accepteren"))
+
+    question.refresh_from_db()
+    assert question.status == Question.Status.ACCEPTED
+    assert [m.to for m in mail.outbox] == [["asker@gemeente.nl"]]
+    assert "geaccepteerd" in mail.outbox[0].body
+    broker_client.force_login(question.asker)
+    own_page = broker_client.get("/kennisagenda/mijn-vragen/").content.decode()
+    assert "Uw vraag is geaccepteerd en staat nu op de kennisagenda." in own_page
+    assert ModelLogEntry.objects.filter(action="agenda.question.accepted").exists()
+
+
+def test_clarification_lets_the_asker_edit_and_sends_it_back(broker_client, client, run_on_commit):
+    question = QuestionFactory(submitted=True, text="Hoe zit het met geld?")
+
+    run_on_commit(
+        broker_client.post, _action(question.pk, "verduidelijking"), {"message": "Welk geld bedoelt u?"}
+    )
+    question.refresh_from_db()
+    assert question.status == Question.Status.CLARIFICATION
+    assert "Welk geld bedoelt u?" in mail.outbox[0].body
+
+    client.force_login(question.asker)
+    client.post(
+        f"/kennisagenda/vragen/{question.pk}/bewerken/",
+        {"text": "Hoe betalen we de verduurzaming van scholen?", "urgency": "hoog"},
+    )
+
+    question.refresh_from_db()
+    assert (question.status, question.text) == (
+        Question.Status.SUBMITTED,
+        "Hoe betalen we de verduurzaming van scholen?",
+    )
+
+
+def test_others_cannot_edit_a_question(client):
+    question = QuestionFactory(submitted=True)
+    client.force_login(VerifiedMemberFactory())
+
+    response = client.post(
+        f"/kennisagenda/vragen/{question.pk}/bewerken/", {"text": "Gekaapt", "urgency": "hoog"}
+    )
+
+    assert response.status_code == 404
+    question.refresh_from_db()
+    assert question.text != "Gekaapt"
+
+
+def test_merge_moves_supports_and_asker_and_undo_restores_everything(broker_client, broker, run_on_commit):
+    target = QuestionFactory()
+    source = QuestionFactory(submitted=True)
+    moved = SupportFactory(question=source)
+    both = VerifiedMemberFactory()
+    SupportFactory(question=target, member=both)
+    stays = SupportFactory(question=source, member=both)  # already supports the target
+
+    run_on_commit(broker_client.post, _action(source.pk, "samenvoegen"), {"target": target.pk})
+
+    source.refresh_from_db()
+    assert (source.status, source.merged_into) == (Question.Status.MERGED, target)
+    assert set(target.supports.values_list("member_id", flat=True)) == {
+        moved.member_id,
+        both.pk,
+        source.asker_id,
+    }
+    asker_support = target.supports.get(member=source.asker)
+    assert asker_support.municipality == source.municipality and source.text in asker_support.context
+    assert Support.objects.filter(pk=stays.pk, question=source).exists()  # kept, never lost
+    assert Notification.objects.filter(recipient=source.asker, question=source).exists()
+    assert {tuple(m.to) for m in mail.outbox} == {(source.asker.email,), (moved.member.email,)}
+
+    merge = Merge.objects.get()
+    run_on_commit(broker_client.post, f"/kennisagenda/beheer/samenvoegingen/{merge.pk}/ongedaan-maken/")
+
+    source.refresh_from_db()
+    assert (source.status, source.merged_into) == (Question.Status.SUBMITTED, None)
+    assert set(source.supports.values_list("pk", flat=True)) == {moved.pk, stays.pk}
+    assert not target.supports.filter(member=source.asker).exists()
+    assert Support.objects.count() == 3
+
+
+def test_merged_question_page_leads_to_the_remaining_question(client, broker):
+    target = QuestionFactory()
+    source = QuestionFactory()
+    services.merge_questions(source=source, target=target, actor=broker)
+
+    response = client.get(source.get_absolute_url())
+
+    assert response.status_code == 302 and response["Location"] == target.get_absolute_url()
+
+
+def test_a_question_cannot_be_merged_twice_or_into_itself(broker):
+    question = QuestionFactory()
+    with pytest.raises(services.InvalidState):
+        services.merge_questions(source=question, target=question, actor=broker)
+    services.merge_questions(source=question, target=QuestionFactory(), actor=broker)
+    with pytest.raises(services.InvalidState):
+        services.merge_questions(source=question, target=QuestionFactory(), actor=broker)
+
+
+def test_answering_closes_the_question_with_a_link(broker_client, run_on_commit, client):
+    question = QuestionFactory(submitted=True)
+    supporter = SupportFactory(question=question).member
+
+    run_on_commit(
+        broker_client.post,
+        _action(question.pk, "beantwoorden"),
+        {"answer_text": "Zie de handreiking.", "answer_url": "https://example.org/handreiking"},
+    )
+
+    question.refresh_from_db()
+    assert question.status == Question.Status.ANSWERED
+    assert question.answer_link == "https://example.org/handreiking"
+    assert {tuple(m.to) for m in mail.outbox} == {(question.asker.email,), (supporter.email,)}
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert 'href="https://example.org/handreiking"' in page
+
+
+def test_bad_merge_target_is_reported_in_dutch(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    response = broker_client.post(_action(question.pk, "samenvoegen"), {"target": 999999}, follow=True)
+
+    assert "Er is geen vraag met dit nummer" in response.content.decode()
+    question.refresh_from_db()
+    assert question.status == Question.Status.SUBMITTED
+
+
+def test_moderation_queue_query_count_is_pinned(broker_client, django_assert_max_num_queries):
+    for _n in range(8):
+        QuestionFactory(submitted=True)
+
+    with django_assert_max_num_queries(20):
+        response = broker_client.get("/kennisagenda/beheer/")
+
+    assert response.status_code == 200

@@ -1,0 +1,542 @@
+"""Pages of the knowledge agenda: public agenda, intake with hints, own page, moderation, jury."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kennishub.accounts.permissions import verified_member_required
+from kennishub.accounts.selectors import requires_second_factor
+from kennishub.core.exceptions import DomainError
+from kennishub.core.models import Theme
+
+from . import exports, forms, selectors, services
+from .models import Cluster, Merge, Question, Route
+
+HINT_MIN_LENGTH = 12
+# URL paths are Dutch; the code names the actions in English.
+QUESTION_ACTIONS = {
+    "accepteren": "accept",
+    "verduidelijking": "clarify",
+    "samenvoegen": "merge",
+    "beantwoorden": "answer",
+    "verplaatsen": "move",
+}
+CLUSTER_ACTIONS = {
+    "opslaan": "save",
+    "vaststellen": "accept",
+    "splitsen": "split",
+    "jury": "jury",
+    "routeren": "route",
+    "publiceren": "publish",
+    "intrekken": "unpublish",
+    "opheffen": "dissolve",
+}
+
+
+def _staff_permission_required(permission: str) -> Callable:
+    """Logged in, holding `permission`, and (staff roles) past the second factor."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user.has_perm(permission):
+                return render(request, "agenda/forbidden.html", status=403)
+            if requires_second_factor(user) and not user.is_verified():
+                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            return view_func(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+broker_required = _staff_permission_required("agenda.moderate_question")
+jury_required = _staff_permission_required("agenda.score_cluster")
+
+
+def _carry_out(request: HttpRequest, action: Callable, success: str) -> bool:
+    """Run a service; show `success` or the Dutch message of its DomainError."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+@require_GET
+def agenda_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "agenda/index.html", {"groups": selectors.agenda_by_theme()})
+
+
+@require_GET
+def question_list(request: HttpRequest) -> HttpResponse:
+    theme = None
+    if slug := request.GET.get("thema"):
+        theme = Theme.objects.filter(slug=slug).first()
+    page = Paginator(selectors.public_questions(theme=theme), 25).get_page(request.GET.get("pagina"))
+    themes = Theme.objects.active().top_level()
+    return render(request, "agenda/question_list.html", {"page_obj": page, "theme": theme, "themes": themes})
+
+
+@require_GET
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        question = selectors.question_for_page(pk)
+    except Question.DoesNotExist as error:
+        raise Http404 from error
+    own = request.user.is_authenticated and question.asker_id == request.user.pk
+    hidden = not question.is_public and question.status != Question.Status.MERGED
+    if hidden and not own and not request.user.has_perm("agenda.moderate_question"):
+        raise Http404
+    if question.status == Question.Status.MERGED and not own:
+        return redirect(question.merged_into)
+    spread = selectors.spread_of([question]).get(question.pk, selectors.Spread())
+    supported = request.user.is_authenticated and any(
+        s.member_id == request.user.pk for s in question.supports.all()
+    )
+    return render(
+        request,
+        "agenda/question_detail.html",
+        {
+            "question": question,
+            "spread": spread,
+            "own": own,
+            "supported": supported,
+            "support_form": forms.SupportForm(),
+        },
+    )
+
+
+@require_GET
+def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        cluster = selectors.cluster_for_page(pk)
+    except Cluster.DoesNotExist as error:
+        raise Http404 from error
+    if not cluster.is_published and not request.user.has_perm("agenda.moderate_question"):
+        raise Http404
+    item = selectors.ranked([cluster])[0]
+    return render(request, "agenda/cluster_detail.html", {"cluster": cluster, "item": item})
+
+
+@require_GET
+def export_agenda(request: HttpRequest, fmt: str) -> HttpResponse:
+    return exports.agenda_response(fmt)
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+
+def _submit(request: HttpRequest, form: forms.QuestionForm):
+    data = form.cleaned_data
+    return services.submit_question(
+        member=request.user,
+        text=data["text"],
+        context=data["context"],
+        importance=data["importance"],
+        themes=data["themes"],
+        urgency=data["urgency"],
+        wants_to_participate=data["wants_to_participate"],
+    )
+
+
+@verified_member_required
+def submit_question(request: HttpRequest) -> HttpResponse:
+    """Ask a question. Without JavaScript, similar questions are shown on a confirmation step.
+
+    With htmx the hints arrive while typing (``similar_hints``); that fragment carries a hidden
+    ``confirmed`` field, so a member who has seen the hints is not asked again.
+    """
+    form = forms.QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        similar = selectors.similar_questions(form.cleaned_data["text"])
+        if similar and not request.POST.get("confirmed"):
+            return render(request, "agenda/submit_confirm.html", {"form": form, "similar": similar})
+        try:
+            question = _submit(request, form)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. Your question has been submitted."))
+            return redirect(question)
+    return render(request, "agenda/submit.html", {"form": form})
+
+
+@require_GET
+@verified_member_required
+def similar_hints(request: HttpRequest) -> HttpResponse:
+    """The htmx fragment with similar questions for the text typed so far."""
+    text = request.GET.get("text", "")[:2000]
+    similar = selectors.similar_questions(text) if len(text.strip()) >= HINT_MIN_LENGTH else []
+    return render(request, "agenda/submit.html#hints", {"similar": similar, "searched": bool(text.strip())})
+
+
+@verified_member_required
+def edit_question(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk, asker=request.user)
+    initial = {
+        "text": question.text,
+        "context": question.context,
+        "importance": question.importance,
+        "themes": question.themes.all(),
+        "urgency": question.urgency,
+        "wants_to_participate": question.wants_to_participate,
+    }
+    form = forms.QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_question(question=question, member=request.user, **data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your question has been changed and goes back to the knowledge broker.")
+            )
+            return redirect(question)
+    return render(request, "agenda/edit.html", {"form": form, "question": question})
+
+
+@require_POST
+@verified_member_required
+def support_question(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.public(), pk=pk)
+    form = forms.SupportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("context", [])))
+        return redirect(question)
+    _carry_out(
+        request,
+        lambda: services.support_question(
+            question=question, member=request.user, context=form.cleaned_data["context"]
+        ),
+        _("Thank you. You now support this question; you will hear what happens with it."),
+    )
+    return redirect(question)
+
+
+@verified_member_required
+def my_questions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agenda/my_questions.html",
+        {
+            "questions": selectors.questions_of(request.user),
+            "supports": selectors.supported_by(request.user),
+            "notifications": selectors.notifications_for(request.user),
+        },
+    )
+
+
+# --- moderation (kennismakelaar) ------------------------------------------------------------------
+
+
+@broker_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agenda/manage/queue.html",
+        {"questions": selectors.moderation_queue(), "merges": selectors.recent_merges()},
+    )
+
+
+@broker_required
+def moderate_question(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
+    similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,))
+    return render(
+        request,
+        "agenda/manage/question.html",
+        {
+            "question": question,
+            "similar": similar,
+            "clarify_form": forms.ClarificationForm(),
+            "merge_form": forms.MergeForm(),
+            "answer_form": forms.AnswerForm(),
+            "move_form": forms.MoveForm(initial={"cluster": question.cluster}),
+        },
+    )
+
+
+@require_POST
+@broker_required
+def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk)
+    action = QUESTION_ACTIONS.get(action, "")
+    user = request.user
+    back = redirect("agenda:moderate_question", pk=pk)
+    if action == "accept":
+        _carry_out(
+            request,
+            lambda: services.accept_question(question=question, actor=user),
+            _("The question has been accepted."),
+        )
+        return redirect("agenda:moderation_queue")
+    form_class, run, success = {
+        "clarify": (
+            forms.ClarificationForm,
+            lambda d: services.request_clarification(question=question, actor=user, message=d["message"]),
+            _("The asker has been asked to clarify the question."),
+        ),
+        "merge": (
+            forms.MergeForm,
+            lambda d: services.merge_questions(source=question, target=d["target"], actor=user),
+            _("The questions have been merged. You can undo this in the list of merges."),
+        ),
+        "answer": (
+            forms.AnswerForm,
+            lambda d: services.answer_question(
+                question=question,
+                actor=user,
+                answer_text=d["answer_text"],
+                answer_url=d["answer_url"],
+                answer_product=d["answer_product"],
+            ),
+            _("The question has been answered and closed."),
+        ),
+        "move": (
+            forms.MoveForm,
+            lambda d: services.move_question(question=question, cluster=d["cluster"], actor=user),
+            _("The question has been moved."),
+        ),
+    }.get(action, (None, None, None))
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return back
+    _carry_out(request, lambda: run(form.cleaned_data), success)
+    return back
+
+
+@require_POST
+@broker_required
+def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    merge = get_object_or_404(Merge, pk=pk)
+    _carry_out(
+        request, lambda: services.undo_merge(merge=merge, actor=request.user), _("The merge has been undone.")
+    )
+    return redirect("agenda:moderation_queue")
+
+
+# --- clusters (kennismakelaar) -------------------------------------------------------------------
+
+
+@broker_required
+def manage_clusters(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agenda/manage/clusters.html",
+        {"clusters": selectors.all_clusters(), "unclustered": selectors.unclustered_questions().count()},
+    )
+
+
+@require_POST
+@broker_required
+def propose_clusters(request: HttpRequest) -> HttpResponse:
+    created = services.propose_clusters(actor=request.user)
+    if created:
+        messages.success(
+            request,
+            _("%(count)d cluster(s) proposed. Check them, write the cluster question and accept.")
+            % {"count": len(created)},
+        )
+    else:
+        messages.info(request, _("No new clusters found among the accepted questions outside a cluster."))
+    return redirect("agenda:manage_clusters")
+
+
+@broker_required
+def manage_cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_object_or_404(Cluster, pk=pk)
+    cluster = selectors.cluster_for_page(cluster.pk)
+    return render(
+        request,
+        "agenda/manage/cluster.html",
+        {
+            "cluster": cluster,
+            "item": selectors.ranked([cluster])[0],
+            "scores": selectors.scores_of(cluster),
+            "cluster_form": forms.ClusterForm(
+                initial={
+                    "title": cluster.title,
+                    "description": cluster.description,
+                    "themes": cluster.themes.all(),
+                }
+            ),
+            "split_form": forms.SplitForm(cluster=cluster),
+            "jury_form": forms.JuryForm(initial={"jurors": cluster.jurors.all()}),
+            "route_form": forms.RouteForm(),
+            "route_update_form": forms.RouteUpdateForm(),
+            "move_form": forms.MoveForm(),
+        },
+    )
+
+
+@require_POST
+@broker_required
+def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    cluster = get_object_or_404(Cluster, pk=pk)
+    action = CLUSTER_ACTIONS.get(action, "")
+    user = request.user
+    if action == "dissolve":
+        if _carry_out(
+            request,
+            lambda: services.dissolve_cluster(cluster=cluster, actor=user),
+            _("The cluster has been dissolved."),
+        ):
+            return redirect("agenda:manage_clusters")
+        return redirect("agenda:manage_cluster", pk=pk)
+    if action in ("publish", "unpublish"):
+        publish = action == "publish"
+        _carry_out(
+            request,
+            lambda: services.publish_cluster(cluster=cluster, actor=user, publish=publish),
+            _("The cluster is on the published agenda.")
+            if publish
+            else _("The cluster has been withdrawn from the agenda."),
+        )
+        return redirect("agenda:manage_cluster", pk=pk)
+    handlers = {
+        "save": (
+            forms.ClusterForm,
+            lambda d: services.update_cluster(
+                cluster=cluster,
+                actor=user,
+                title=d["title"],
+                description=d["description"],
+                themes=d["themes"],
+            ),
+            _("The cluster has been saved."),
+        ),
+        "accept": (
+            forms.ClusterForm,
+            lambda d: (
+                services.update_cluster(
+                    cluster=cluster,
+                    actor=user,
+                    title=d["title"],
+                    description=d["description"],
+                    themes=d["themes"],
+                ),
+                services.accept_cluster(
+                    cluster=cluster, actor=user, title=d["title"], description=d["description"]
+                ),
+            ),
+            _("The cluster has been accepted."),
+        ),
+        "split": (
+            lambda data: forms.SplitForm(data, cluster=cluster),
+            lambda d: services.split_cluster(
+                cluster=cluster, questions=d["questions"], actor=user, title=d["title"]
+            ),
+            _("A new cluster has been made from the chosen questions."),
+        ),
+        "jury": (
+            forms.JuryForm,
+            lambda d: services.set_jurors(cluster=cluster, jurors=d["jurors"], actor=user),
+            _("The jury has been saved."),
+        ),
+        "route": (
+            forms.RouteForm,
+            lambda d: services.route_cluster(
+                cluster=cluster,
+                funder=d["funder"],
+                programme=d["programme"],
+                on=d["on"],
+                note=d["note"],
+                actor=user,
+            ),
+            _("The cluster has been routed; askers and supporters have been told."),
+        ),
+    }
+    if action not in handlers:
+        raise Http404
+    form_class, run, success = handlers[action]
+    form = form_class(request.POST)
+    if form.is_valid():
+        _carry_out(request, lambda: run(form.cleaned_data), success)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return redirect("agenda:manage_cluster", pk=pk)
+
+
+@require_POST
+@broker_required
+def route_update(request: HttpRequest, pk: int) -> HttpResponse:
+    route = get_object_or_404(Route, pk=pk)
+    form = forms.RouteUpdateForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        _carry_out(
+            request,
+            lambda: services.update_route(
+                route=route,
+                status=d["status"],
+                on=d["on"],
+                note=d["note"],
+                result_url=d["result_url"],
+                result_product=d["result_product"],
+                actor=request.user,
+            ),
+            _("The status has been recorded; askers and supporters have been told."),
+        )
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("agenda:manage_cluster", pk=route.cluster_id)
+
+
+# --- jury ----------------------------------------------------------------------------------------
+
+
+@jury_required
+def jury_clusters(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "agenda/jury/list.html",
+        {
+            "clusters": selectors.clusters_for_juror(request.user),
+            "criteria_count": selectors.active_criteria().count(),
+        },
+    )
+
+
+@jury_required
+def score_cluster(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_object_or_404(Cluster.objects.filter(jurors=request.user), pk=pk)
+    cluster = selectors.cluster_for_page(cluster.pk)
+    criteria = list(selectors.active_criteria())
+    existing = {s.criterion_id: s for s in cluster.scores.filter(juror=request.user)}
+    form = forms.ScoreForm(request.POST or None, criteria=criteria, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_cluster(cluster=cluster, juror=request.user, scores=form.scores())
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your scores and reasons have been saved."))
+            return redirect("agenda:jury_clusters")
+    item = selectors.ranked([cluster])[0]
+    return render(request, "agenda/jury/score.html", {"cluster": cluster, "item": item, "form": form})

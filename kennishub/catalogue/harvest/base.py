@@ -1,0 +1,307 @@
+"""What every feed format shares: the records a parser returns, rejections and safe reading.
+
+A parser is pure: bytes in, ``ParseResult`` out (course records, rejections, and for a directory
+file the links to follow). It touches no database and no network, so a fixture file alone tests it.
+A document that cannot be read at all raises ``FeedRefused``; one bad record only adds a
+``Rejection`` and never stops the good ones.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+from django.utils.translation import gettext as _
+
+# Formats of a run, as the catalogue shows them.
+ONLINE = "online"
+BLENDED = "blended"
+CLASSROOM = "klassikaal"
+RUN_FORMATS = (ONLINE, BLENDED, CLASSROOM)
+
+# Kinds of course (issue 5): opleiding, training, leergang-module, e-learning, essential.
+KIND_PROGRAMME = "opleiding"
+KIND_TRAINING = "training"
+KIND_MODULE = "leergang-module"
+KIND_ELEARNING = "e-learning"
+KIND_ESSENTIAL = "essential"
+COURSE_KINDS = (KIND_PROGRAMME, KIND_TRAINING, KIND_MODULE, KIND_ELEARNING, KIND_ESSENTIAL)
+
+RUN_OPEN = "open"
+RUN_CLOSED = "gesloten"
+RUN_CANCELLED = "geannuleerd"
+RUN_STATUSES = (RUN_OPEN, RUN_CLOSED, RUN_CANCELLED)
+
+MAX_TEXT = 20_000  # longer descriptions are cut; nobody reads further, and it bounds the database
+
+
+class FeedRefused(Exception):
+    """The document cannot be read at all; nothing of it may be written."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rejection:
+    record: str  # the provider's id, or "regel 14" for a spreadsheet row
+    field: str
+    reason: str  # Dutch, shown to the provider as is
+    # The id of the course the rejected row belongs to, when known and different from `record`;
+    # a rejected course is kept as it was instead of being counted as gone from the feed.
+    external_id: str = ""
+
+
+@dataclass
+class RunRecord:
+    external_id: str
+    start_date: date | None = None
+    end_date: date | None = None
+    application_deadline: date | None = None
+    run_format: str = ""  # one of RUN_FORMATS, or "" when the feed does not say
+    status: str = RUN_OPEN
+    location_name: str = ""
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    language: str = ""
+    seats: int | None = None
+    price_excl_vat: Decimal | None = None
+    price_incl_vat: Decimal | None = None
+    url: str = ""
+    # Modules and course days:
+    # [{"name", "start_date", "end_date", "days": [{"date", "start_time", "end_time", "name"}]}]
+    schedule: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class CourseRecord:
+    external_id: str
+    title: str
+    summary: str = ""
+    description: str = ""
+    kind: str = KIND_TRAINING
+    level: str = ""
+    study_load_hours: Decimal | None = None
+    language: str = ""
+    url: str = ""
+    # Labels of themes, audiences and keywords as the feed gives them; the service matches the
+    # themes and audiences to our taxonomy, the rest stays shown as topics.
+    topics: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    audiences: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    learning_outcomes: list[str] = field(default_factory=list)
+    admission: str = ""
+    accreditation: str = ""
+    certificate: str = ""
+    code: str = ""  # the provider's course code, used to recognise the same course in two channels
+    runs: list[RunRecord] = field(default_factory=list)
+
+    def content_hash(self) -> str:
+        """A hash of everything we store, so an unchanged record is recognised without a write."""
+        payload = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@dataclass
+class ParseResult:
+    records: list[CourseRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    # A directory file lists other documents: (record id, URL, kind) with kind "program" or "directory".
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def extend(self, other: "ParseResult") -> None:
+        self.records.extend(other.records)
+        self.rejections.extend(other.rejections)
+        self.links.extend(other.links)
+
+
+class RecordError(Exception):
+    """One field of one record is wrong; the parser turns it into a Rejection."""
+
+    def __init__(self, field_name: str, reason: str):
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+def collect(items: Iterable, build: Callable, identify: Callable) -> ParseResult:
+    """Build a record from every item; a RecordError becomes a rejection of that item only."""
+    result = ParseResult()
+    seen: set[str] = set()
+    for position, item in enumerate(items, start=1):
+        record_id = identify(item, position)
+        try:
+            record = build(item)
+        except RecordError as error:
+            result.rejections.append(Rejection(record_id, error.field, error.reason))
+            continue
+        if record.external_id in seen:
+            result.rejections.append(
+                Rejection(record_id, "id", _("This identifier occurs more than once in the feed."))
+            )
+            continue
+        seen.add(record.external_id)
+        result.records.append(record)
+    return result
+
+
+# --- reading bytes safely ------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, *, declared: str | None = None) -> str:
+    """Bytes to text: the BOM or the declared encoding, else UTF-8; refuse what does not decode."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, declared = data[3:], "utf-8"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        declared = "utf-16"
+    encoding = declared or "utf-8"
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        raise FeedRefused(
+            _("The file is not valid %(encoding)s text (byte %(position)s). Save it as UTF-8.")
+            % {"encoding": encoding.upper(), "position": getattr(error, "start", "?")}
+        ) from error
+
+
+def parse_xml(data: bytes):
+    """Parse XML without DTDs, entities or network access; refuse anything else with a reason.
+
+    defusedxml forbids DTDs outright (``forbid_dtd``), so an XXE file or an entity-expansion bomb
+    is refused before any entity is expanded. The parser never opens a URL.
+    """
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as error:
+        raise FeedRefused(
+            _("The XML file contains a DTD or entities, which we do not accept for safety reasons.")
+        ) from error
+    except SafeET.ParseError as error:
+        declared = re.match(rb'^\s*<\?xml[^>]*encoding=["\']([A-Za-z0-9._-]+)["\']', data)
+        decode_text(data, declared=declared.group(1).decode() if declared else None)  # names a bad encoding
+        raise FeedRefused(_("The file is not valid XML: %(error)s.") % {"error": error}) from error
+
+
+def parse_json(data: bytes):
+    text = decode_text(data)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise FeedRefused(
+            _("The file is not valid JSON: %(error)s (line %(line)s).")
+            % {"error": error.msg, "line": error.lineno}
+        ) from error
+
+
+def local_name(tag: str) -> str:
+    """``{namespace}name`` to ``name``: we match on local names, whatever prefix a feed uses."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# --- normalising values --------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def clean_text(value, *, limit: int = MAX_TEXT) -> str:
+    if value is None:
+        return ""
+    text = _SPACE.sub(" ", str(value)).strip()
+    return text[:limit]
+
+
+def strip_html(value) -> str:
+    return clean_text(_TAGS.sub(" ", str(value or "")))
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d %b %Y", "%d %B %Y")
+
+
+def parse_date(value, field_name: str) -> date | None:
+    """A date in ISO form (or a date-time), or a day-month-year form; None when empty."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    for pattern in _DATE_FORMATS[1:]:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise RecordError(field_name, _("“%(value)s” is no date; use YYYY-MM-DD.") % {"value": text[:40]})
+
+
+def parse_decimal(value, field_name: str, *, minimum: Decimal = Decimal(0)) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip().replace("€", "").replace(" ", "")
+    if "," in text and "." in text:  # 1.195,00 (Dutch) or 1,195.00 (English)
+        text = (
+            text.replace(".", "").replace(",", ".")
+            if text.rfind(",") > text.rfind(".")
+            else text.replace(",", "")
+        )
+    else:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise RecordError(field_name, _("“%(value)s” is no number.") % {"value": str(value)[:40]}) from error
+    if not number.is_finite() or number < minimum or number >= Decimal("1e9"):
+        raise RecordError(field_name, _("“%(value)s” is out of range.") % {"value": str(value)[:40]})
+    return number.quantize(Decimal("0.01"))
+
+
+def parse_int(value, field_name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError as error:
+        raise RecordError(
+            field_name, _("“%(value)s” is no whole number.") % {"value": str(value)[:40]}
+        ) from error
+    if not 0 <= number < 1_000_000:
+        raise RecordError(field_name, _("“%(value)s” is out of range.") % {"value": number})
+    return number
+
+
+def check_dates(run: RunRecord, field_name: str = "endDate") -> None:
+    if run.start_date and run.end_date and run.end_date < run.start_date:
+        raise RecordError(field_name, _("The end date lies before the start date."))
+
+
+def check_url(value: str, field_name: str) -> str:
+    url = clean_text(value, limit=500)
+    if url and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", url, re.IGNORECASE):
+        raise RecordError(
+            field_name, _("“%(value)s” is no web address (http or https).") % {"value": url[:60]}
+        )
+    return url
+
+
+def require_title(value: str, field_name: str) -> str:
+    title = clean_text(value, limit=300)
+    if not title:
+        raise RecordError(field_name, _("A course needs a name."))
+    return title
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in (clean_text(x, limit=150) for x in values) if v))

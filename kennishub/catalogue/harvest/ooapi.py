@@ -1,0 +1,213 @@
+"""OOAPI v5: courses with their offerings (JSON).
+
+Accepted documents: one ``Course`` (optionally with ``offerings`` embedded, as ``?expand=offerings``
+gives them, either a list or a page ``{"items": [...]}``), or a list or page of courses and course
+offerings together. An offering belongs to the course named in its ``course`` property; an offering
+whose course is not in the document is rejected.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import registry
+from .base import (
+    BLENDED,
+    CLASSROOM,
+    KIND_TRAINING,
+    ONLINE,
+    CourseRecord,
+    FeedRefused,
+    ParseResult,
+    RecordError,
+    Rejection,
+    RunRecord,
+    check_dates,
+    check_url,
+    clean_text,
+    collect,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_json,
+    require_title,
+    unique,
+)
+
+LANGUAGES = {"nld": "nl", "dut": "nl", "eng": "en"}
+
+
+def _text(value) -> str:
+    """An OOAPI LanguageTypedString list ([{"language": "nl-NL", "value": ...}]) as Dutch text."""
+    if isinstance(value, list):
+        items = [v for v in value if isinstance(v, dict)]
+        dutch = [v for v in items if str(v.get("language", "")).lower().startswith("nl")]
+        chosen = (dutch or items or [{}])[0]
+        return clean_text(chosen.get("value"))
+    if isinstance(value, dict):
+        return clean_text(value.get("value"))
+    return clean_text(value)
+
+
+def _format(modes) -> str:
+    modes = set(modes or [])
+    if "hybrid" in modes or ("online" in modes and "situated" in modes) or "distance-learning" in modes:
+        return BLENDED if modes & {"situated", "hybrid"} else ONLINE
+    if "online" in modes:
+        return ONLINE
+    if "situated" in modes:
+        return CLASSROOM
+    return ""
+
+
+def _identify(item, position) -> str:
+    if isinstance(item, dict):
+        return str(item.get("offeringId") or item.get("courseId") or _("item %(n)s") % {"n": position})
+    return _("item %(n)s") % {"n": position}
+
+
+def _offering(offering, index: int) -> RunRecord:
+    field_name = f"offerings[{index}]"
+    if not isinstance(offering, dict):
+        raise RecordError(field_name, _("An offering must be an object."))
+    offering_id = clean_text(offering.get("offeringId"), limit=200)
+    if not offering_id:
+        raise RecordError(f"{field_name}.offeringId", _("An offering needs an offeringId."))
+    start = parse_date(offering.get("startDate"), f"{field_name}.startDate")
+    if start is None:
+        raise RecordError(f"{field_name}.startDate", _("An offering needs a start date."))
+    excl = incl = None
+    for p_index, price in enumerate(offering.get("priceInformation") or []):
+        if not isinstance(price, dict):
+            continue
+        if (price.get("currency") or "EUR").upper() != "EUR":
+            raise RecordError(
+                f"{field_name}.priceInformation[{p_index}].currency", _("We only show prices in euros (EUR).")
+            )
+        amount = parse_decimal(price.get("amount"), f"{field_name}.priceInformation[{p_index}].amount")
+        without = parse_decimal(
+            price.get("amountWithoutVat"), f"{field_name}.priceInformation[{p_index}].amountWithoutVat"
+        )
+        vat = parse_decimal(price.get("vatAmount"), f"{field_name}.priceInformation[{p_index}].vatAmount")
+        if price.get("costType") in (None, "total costs"):
+            # ``amount`` is what a participant pays (VAT included); the parts may be given too.
+            if without is None and amount is not None and vat is not None:
+                without = amount - vat
+            excl, incl = without, amount
+            break
+    address = (offering.get("addresses") or [{}])[0] if isinstance(offering.get("addresses"), list) else {}
+    run = RunRecord(
+        external_id=offering_id,
+        start_date=start,
+        end_date=parse_date(offering.get("endDate"), f"{field_name}.endDate"),
+        application_deadline=parse_date(offering.get("enrollEndDate"), f"{field_name}.enrollEndDate"),
+        run_format=_format(offering.get("modeOfDelivery")),
+        language=LANGUAGES.get(str(offering.get("teachingLanguage", "")), "")[:10],
+        seats=parse_int(offering.get("maxNumberStudents"), f"{field_name}.maxNumberStudents"),
+        price_excl_vat=excl,
+        price_incl_vat=incl,
+        url=check_url(offering.get("link") or "", f"{field_name}.link"),
+        address=clean_text(f"{address.get('street', '')} {address.get('streetNumber', '')}", limit=200),
+        postal_code=clean_text(address.get("postalCode"), limit=20),
+        city=clean_text(address.get("city"), limit=100),
+    )
+    check_dates(run, f"{field_name}.endDate")
+    return run
+
+
+def _course(course, offerings: list) -> CourseRecord:
+    if not isinstance(course, dict):
+        raise RecordError("course", _("A course must be an object."))
+    course_id = clean_text(course.get("courseId"), limit=200)
+    if not course_id:
+        raise RecordError("courseId", _("The course has no courseId."))
+    load = course.get("studyLoad") or {}
+    hours = None
+    if isinstance(load, dict) and load.get("studyLoadUnit") == "hour":
+        hours = parse_decimal(load.get("value"), "studyLoad.value")
+    elif isinstance(load, dict) and load.get("studyLoadUnit") == "ects":
+        ects = parse_decimal(load.get("value"), "studyLoad.value")
+        hours = ects * 28 if ects is not None else None  # 1 EC = 28 hours (WHW art. 7.4)
+    runs = [_offering(offering, index) for index, offering in enumerate(offerings)]
+    if len({r.external_id for r in runs}) != len(runs):
+        raise RecordError("offerings.offeringId", _("Two offerings have the same offeringId."))
+    address = (course.get("addresses") or [{}])[0] if isinstance(course.get("addresses"), list) else {}
+    for run in runs:  # an offering without its own address takes the course's teaching address
+        if not run.city and address:
+            run.city = clean_text(address.get("city"), limit=100)
+            run.address = clean_text(
+                f"{address.get('street', '')} {address.get('streetNumber', '')}", limit=200
+            )
+            run.postal_code = clean_text(address.get("postalCode"), limit=20)
+        if not run.run_format:
+            run.run_format = _format(course.get("modeOfDelivery"))
+    code = course.get("primaryCode") or {}
+    outcomes = []
+    for outcome in course.get("learningOutcomes") or []:
+        outcomes.append(_text(outcome))
+    return CourseRecord(
+        external_id=course_id,
+        code=clean_text(code.get("code") if isinstance(code, dict) else "", limit=200),
+        title=require_title(_text(course.get("name")), "name"),
+        summary=_text(course.get("description"))[:300],
+        description=_text(course.get("description")),
+        kind=KIND_TRAINING,
+        level=clean_text(course.get("level"), limit=50),
+        study_load_hours=hours,
+        language=LANGUAGES.get(str(course.get("teachingLanguage", "")), "")[:10],
+        url=check_url(course.get("link") or "", "link"),
+        keywords=unique(course.get("fieldsOfStudy", "").split(","))
+        if isinstance(course.get("fieldsOfStudy"), str)
+        else [],
+        learning_outcomes=unique(outcomes),
+        admission=" ".join(_text(r) for r in (course.get("admissionRequirements") or [])),
+        runs=runs,
+    )
+
+
+def _items(value) -> list:
+    if isinstance(value, dict) and isinstance(value.get("items"), list):
+        return value["items"]
+    return value if isinstance(value, list) else []
+
+
+def parse(data: bytes) -> ParseResult:
+    document = parse_json(data)
+    items = _items(document) if not (isinstance(document, dict) and "courseId" in document) else [document]
+    if isinstance(document, dict) and "offeringId" in document:
+        items = [document]
+    if not items:
+        raise FeedRefused(_("The JSON file holds no OOAPI course (no courseId)."))
+    courses = [i for i in items if isinstance(i, dict) and "courseId" in i]
+    offerings_by_course: dict[str, list] = {}
+    result = ParseResult()
+    for course in courses:
+        offerings_by_course[str(course["courseId"])] = list(_items(course.get("offerings")))
+    for index, item in enumerate(items, start=1):
+        if isinstance(item, dict) and "offeringId" in item:
+            course_ref = item.get("course")
+            course_id = course_ref.get("courseId") if isinstance(course_ref, dict) else course_ref
+            if str(course_id) in offerings_by_course:
+                offerings_by_course[str(course_id)].append(item)
+            else:
+                result.rejections.append(
+                    Rejection(
+                        str(item["offeringId"]),
+                        "course",
+                        _("The course of this offering is not in the feed."),
+                    )
+                )
+        elif not (isinstance(item, dict) and "courseId" in item):
+            result.rejections.append(
+                Rejection(_identify(item, index), "courseId", _("This item is no course or offering."))
+            )
+    result.extend(
+        collect(
+            courses,
+            lambda course: _course(course, offerings_by_course[str(course["courseId"])]),
+            _identify,
+        )
+    )
+    return result
+
+
+registry.register("ooapi", gettext_lazy("OOAPI v5 (JSON)"), parse)

@@ -1,0 +1,218 @@
+"""The spreadsheet template for small providers: CSV (UTF-8, ``;`` or ``,``) or XLSX.
+
+One row per run; rows with the same ``opleiding_id`` form one course, whose own fields come from
+its first row. A row without ``startdatum`` is a course without a scheduled run ("op aanvraag").
+A rejection names the row as "regel N", counting the header as row 1, as a spreadsheet does.
+"""
+
+import csv
+import io
+import zipfile
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import registry
+from .base import (
+    COURSE_KINDS,
+    RUN_FORMATS,
+    CourseRecord,
+    FeedRefused,
+    ParseResult,
+    RecordError,
+    Rejection,
+    RunRecord,
+    check_dates,
+    check_url,
+    clean_text,
+    decode_text,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    require_title,
+    unique,
+)
+
+COLUMNS = [
+    "opleiding_id",
+    "titel",
+    "samenvatting",
+    "omschrijving",
+    "soort",
+    "niveau",
+    "studiebelasting_uren",
+    "taal",
+    "website",
+    "themas",
+    "doelgroepen",
+    "leerdoelen",
+    "certificaat",
+    "accreditatie",
+    "uitvoering_id",
+    "startdatum",
+    "einddatum",
+    "vorm",
+    "locatie",
+    "adres",
+    "postcode",
+    "plaats",
+    "plaatsen",
+    "prijs_excl_btw",
+    "prijs_incl_btw",
+    "inschrijflink",
+]
+REQUIRED = ("opleiding_id", "titel")
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an XLSX is a zip: refuse a zip bomb before opening it
+
+
+def template_csv() -> str:
+    """The empty template with one example row, offered for download."""
+    example = {
+        "opleiding_id": "OMGW-1",
+        "titel": "Omgevingswet in de praktijk",
+        "samenvatting": "Driedaagse training voor vergunningverleners.",
+        "soort": "training",
+        "studiebelasting_uren": "24",
+        "taal": "nl",
+        "website": "https://www.voorbeeld.nl/omgevingswet",
+        "themas": "ruimtelijke ordening|bouwen en wonen",
+        "uitvoering_id": "OMGW-1-voorjaar",
+        "startdatum": "2026-03-10",
+        "einddatum": "2026-03-24",
+        "vorm": "klassikaal",
+        "plaats": "Utrecht",
+        "plaatsen": "16",
+        "prijs_excl_btw": "1195,00",
+        "prijs_incl_btw": "1445,95",
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]]:
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise FeedRefused(_("The CSV file cannot be read: %(error)s.") % {"error": error}) from error
+
+
+def _rows_from_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # openpyxl reads its XML through defusedxml when installed
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+                raise FeedRefused(_("The XLSX file unpacks to more than 200 MB; we do not open it."))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FeedRefused(_("The XLSX file cannot be read: %(error)s.") % {"error": error}) from error
+    sheet = workbook.worksheets[0]
+    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _course_from_row(row: dict, line: int) -> CourseRecord:
+    kind = row.get("soort", "").lower() or "training"
+    if kind not in COURSE_KINDS:
+        raise RecordError("soort", _("Choose one of: %(values)s.") % {"values": ", ".join(COURSE_KINDS)})
+    return CourseRecord(
+        external_id=clean_text(row["opleiding_id"], limit=200),
+        code=clean_text(row["opleiding_id"], limit=200),
+        title=require_title(row.get("titel", ""), "titel"),
+        summary=clean_text(row.get("samenvatting"), limit=300),
+        description=clean_text(row.get("omschrijving")),
+        kind=kind,
+        level=clean_text(row.get("niveau"), limit=50),
+        study_load_hours=parse_decimal(row.get("studiebelasting_uren"), "studiebelasting_uren"),
+        language=clean_text(row.get("taal"), limit=10),
+        url=check_url(row.get("website", ""), "website"),
+        themes=unique(row.get("themas", "").split("|")),
+        topics=unique(row.get("themas", "").split("|")),
+        audiences=unique(row.get("doelgroepen", "").split("|")),
+        learning_outcomes=unique(row.get("leerdoelen", "").split("|")),
+        certificate=clean_text(row.get("certificaat"), limit=100),
+        accreditation=clean_text(row.get("accreditatie"), limit=200),
+    )
+
+
+def _run_from_row(row: dict, line: int) -> RunRecord | None:
+    start = parse_date(row.get("startdatum"), "startdatum")
+    if start is None:
+        return None
+    run_format = row.get("vorm", "").lower()
+    if run_format and run_format not in RUN_FORMATS:
+        raise RecordError("vorm", _("Choose one of: %(values)s.") % {"values": ", ".join(RUN_FORMATS)})
+    run = RunRecord(
+        external_id=clean_text(row.get("uitvoering_id"), limit=200) or start.isoformat(),
+        start_date=start,
+        end_date=parse_date(row.get("einddatum"), "einddatum"),
+        run_format=run_format,
+        location_name=clean_text(row.get("locatie"), limit=200),
+        address=clean_text(row.get("adres"), limit=200),
+        postal_code=clean_text(row.get("postcode"), limit=20),
+        city=clean_text(row.get("plaats"), limit=100),
+        language=clean_text(row.get("taal"), limit=10),
+        seats=parse_int(row.get("plaatsen"), "plaatsen"),
+        price_excl_vat=parse_decimal(row.get("prijs_excl_btw"), "prijs_excl_btw"),
+        price_incl_vat=parse_decimal(row.get("prijs_incl_btw"), "prijs_incl_btw"),
+        url=check_url(row.get("inschrijflink", ""), "inschrijflink"),
+    )
+    check_dates(run, "einddatum")
+    return run
+
+
+def parse(data: bytes) -> ParseResult:
+    rows = _rows_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _rows_from_csv(data)
+    if not rows:
+        raise FeedRefused(_("The file is empty."))
+    header = [clean_text(h).lower().replace(" ", "_") for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise FeedRefused(
+            _("The header row lacks the column(s) %(columns)s. Use the template.")
+            % {"columns": ", ".join(missing)}
+        )
+    result = ParseResult()
+    courses: dict[str, CourseRecord] = {}
+    first_line: dict[str, int] = {}
+    failed: set[str] = set()
+    for line, values in enumerate(rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+        course_id = clean_text(row.get("opleiding_id"), limit=200)
+        label = _("line %(n)s") % {"n": line}
+        if not course_id:
+            result.rejections.append(Rejection(label, "opleiding_id", _("Every row needs an opleiding_id.")))
+            continue
+        if course_id in failed:
+            result.rejections.append(
+                Rejection(label, "opleiding_id", _("An earlier row of this course was rejected."), course_id)
+            )
+            continue
+        try:
+            course = courses.get(course_id) or _course_from_row(row, line)
+            run = _run_from_row(row, line)
+            if run and any(r.external_id == run.external_id for r in course.runs):
+                raise RecordError("uitvoering_id", _("This run occurs twice for the same course."))
+        except RecordError as error:
+            result.rejections.append(Rejection(label, error.field, error.reason, course_id))
+            failed.add(course_id)
+            courses.pop(course_id, None)
+            continue
+        if run:
+            course.runs.append(run)
+        courses.setdefault(course_id, course)
+        first_line.setdefault(course_id, line)
+    result.records.extend(courses.values())
+    return result
+
+
+registry.register("csv", gettext_lazy("Spreadsheet template (CSV or XLSX)"), parse)

@@ -1,0 +1,284 @@
+"""The offer: providers, their courses, the runs of a course, and members' interest."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelsearch import index
+
+from kennishub.core.models import AdministrativeRole, Municipality, Organisation, Province, Theme, WorkField
+
+from ..harvest import base
+
+
+class Provider(models.Model):
+    """A training provider whose offer we show; the organisation itself lives in core."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="catalogue_provider",
+        limit_choices_to={"kind": Organisation.Kind.PROVIDER},
+        verbose_name=_("organisation"),
+    )
+    code = models.SlugField(_("code"), max_length=80, unique=True)  # `harvest --provider CODE`
+    website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="catalogue_providers",
+        verbose_name=_("people who manage this provider's feeds"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:provider", kwargs={"code": self.code})
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class CourseQuerySet(models.QuerySet):
+    def offered(self):
+        return self.filter(status=Course.Status.OFFERED)
+
+    def listed(self):
+        """Offered courses shown in the catalogue: a duplicate is shown once, under its first copy."""
+        return self.offered().filter(duplicate_of__isnull=True)
+
+
+class Course(index.Indexed, models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = base.KIND_PROGRAMME, _("programme")
+        TRAINING = base.KIND_TRAINING, _("training")
+        MODULE = base.KIND_MODULE, _("module of a learning path")
+        ELEARNING = base.KIND_ELEARNING, _("e-learning")
+        ESSENTIAL = base.KIND_ESSENTIAL, _("essential (micro-course)")
+
+    class Status(models.TextChoices):
+        OFFERED = "aangeboden", _("offered")
+        WITHDRAWN = "niet-meer-aangeboden", _("no longer offered")
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="courses", verbose_name=_("provider")
+    )
+    # Where the record comes from: a feed's channel name; the same external id may come through two.
+    channel = models.CharField(_("channel"), max_length=80)
+    external_id = models.CharField(_("identifier at the provider"), max_length=200)
+    code = models.CharField(_("course code"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TRAINING)
+    level = models.CharField(_("level"), max_length=50, blank=True)
+    study_load_hours = models.DecimalField(
+        _("study load in hours"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    url = models.URLField(_("web page at the provider"), max_length=500, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    audience_labels = models.JSONField(_("audience as the provider describes it"), default=list, blank=True)
+    learning_outcomes = models.JSONField(_("learning outcomes"), default=list, blank=True)
+    admission = models.TextField(_("admission requirements"), blank=True)
+    accreditation = models.CharField(_("accreditation"), max_length=200, blank=True)
+    certificate = models.CharField(_("certificate"), max_length=100, blank=True)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="courses", verbose_name=_("themes"))
+    administrative_roles = models.ManyToManyField(
+        AdministrativeRole, blank=True, related_name="courses", verbose_name=_("administrative roles")
+    )
+    work_fields = models.ManyToManyField(
+        WorkField, blank=True, related_name="courses", verbose_name=_("fields of work")
+    )
+    # Set by academy staff, never by a feed: a samenwerkingsafspraak or gezamenlijke inkoop.
+    is_collective = models.BooleanField(_("collectively contracted"), default=False)
+    collective_note = models.CharField(_("collective agreement"), max_length=200, blank=True)
+    member_price = models.DecimalField(
+        _("price for members (excl. VAT)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.OFFERED)
+    missing_since = models.DateTimeField(_("missing from the feed since"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("same course as"),
+    )
+    # Denormalised from the runs at each harvest, so the catalogue filters and sorts without joins.
+    next_start = models.DateField(_("next start"), null=True, blank=True, db_index=True)
+    lowest_price = models.DecimalField(
+        _("lowest price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("status"),
+        index.FilterField("provider_id"),
+        index.FilterField("duplicate_of_id"),
+    ]
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "channel", "external_id"], name="catalogue_course_unique_source"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "duplicate_of"], name="catalogue_course_listed")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:course", kwargs={"slug": self.slug})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+
+class CourseRun(models.Model):
+    """An uitvoering: one cohort with dates, place, format and price."""
+
+    class Format(models.TextChoices):
+        ONLINE = base.ONLINE, _("online")
+        BLENDED = base.BLENDED, _("blended")
+        CLASSROOM = base.CLASSROOM, _("classroom")
+
+    class Status(models.TextChoices):
+        OPEN = base.RUN_OPEN, _("open for registration")
+        CLOSED = base.RUN_CLOSED, _("registration closed")
+        CANCELLED = base.RUN_CANCELLED, _("cancelled")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="runs", verbose_name=_("course")
+    )
+    external_id = models.CharField(_("identifier at the provider"), max_length=200)
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    application_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
+    run_format = models.CharField(_("format"), max_length=20, choices=Format.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    location_name = models.CharField(_("location"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("place"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_runs",
+        verbose_name=_("municipality"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_runs",
+        verbose_name=_("province"),
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    seats = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    price_excl_vat = models.DecimalField(
+        _("price excl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    price_incl_vat = models.DecimalField(
+        _("price incl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    url = models.URLField(_("registration page"), max_length=500, blank=True)
+    schedule = models.JSONField(_("modules and days"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = _("course run")
+        verbose_name_plural = _("course runs")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "external_id"], name="catalogue_run_unique_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} ({self.start_date:%d-%m-%Y})"
+
+    @property
+    def place(self) -> str:
+        if self.run_format == self.Format.ONLINE:
+            return str(_("Online"))
+        return ", ".join(part for part in (self.location_name, self.city) if part)
+
+
+class Interest(models.Model):
+    """A member's "interesse" in a course, or in a theme that has no run in their region: demand."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_interests",
+        verbose_name=_("member"),
+    )
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="interests",
+        verbose_name=_("course"),
+    )
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="course_interests",
+        verbose_name=_("theme"),
+    )
+    # Copied from the profile when the interest is shown, so demand per region survives a move.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_interests",
+        verbose_name=_("municipality"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="catalogue_interest_course_once"),
+            models.UniqueConstraint(fields=["user", "theme"], name="catalogue_interest_theme_once"),
+            models.CheckConstraint(
+                condition=models.Q(course__isnull=False, theme__isnull=True)
+                | models.Q(course__isnull=True, theme__isnull=False),
+                name="catalogue_interest_course_or_theme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.course or self.theme)

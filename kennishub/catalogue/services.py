@@ -1,0 +1,665 @@
+"""Every write of the catalogue: harvesting feeds, withdrawing courses, members' interest.
+
+``apply_harvest`` is the one service that writes harvested records, for every format. ``harvest``
+around it fetches (with the conditional request), parses, follows directory links and keeps the
+run report and its live progress up to date.
+"""
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kennishub.core import audit, progress
+from kennishub.core.exceptions import DomainError
+from kennishub.core.models import AdministrativeRole, Municipality, Theme, WorkField
+
+from .harvest import registry
+from .harvest.base import CourseRecord, FeedRefused, ParseResult, Rejection
+from .harvest.fetch import check_size, fetch
+from .models import Course, CourseRun, Feed, HarvestRun, Interest, Provider
+
+logger = logging.getLogger(__name__)
+
+audit.register_action("catalogue.harvest.applied", gettext_lazy("Feed harvested"))
+audit.register_action("catalogue.interest.shown", gettext_lazy("Interest in a course shown"))
+
+MAX_LINKS = 20_000  # programs one directory (with its sub-directories) may list
+MAX_DIRECTORY_DEPTH = 3
+MAX_STORED_REJECTIONS = 5_000
+STALE_AFTER = getattr(settings, "KH_HARVEST_STALE_AFTER", timedelta(minutes=30))
+PROGRESS_STEP = 1_000
+
+# Place names people use that differ from the CBS name of the municipality.
+PLACE_ALIASES = {"den haag": "'s-gravenhage", "den bosch": "'s-hertogenbosch"}
+
+
+class InterestNotAllowed(DomainError):
+    code = "interest-not-allowed"
+    default_message = gettext_lazy("Only verified members of a municipality can show interest.")
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the transaction of a dry run so every write is rolled back."""
+
+
+@dataclass
+class _Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    withdrawn: int = 0
+
+
+# --- the harvest of one source --------------------------------------------------------------------
+
+
+def start_run(
+    *,
+    provider: Provider,
+    format_name: str,
+    source: str,
+    feed: Feed | None = None,
+    dry_run: bool = False,
+    actor=None,
+    upload=None,
+) -> HarvestRun:
+    """Create the report of a harvest that starts now, with its progress record."""
+    if format_name not in registry.names():
+        raise DomainError(_("Unknown format “%(name)s”.") % {"name": format_name}, code="unknown-format")
+    label = _("Harvest of %(provider)s (%(source)s)") % {"provider": provider.name, "source": source[-80:]}
+    job = progress.start(name="catalogue.harvest", label=label)
+    return HarvestRun.objects.create(
+        provider=provider,
+        feed=feed,
+        format=format_name,
+        channel=feed.channel if feed else format_name,
+        source=source[:1000],
+        dry_run=dry_run,
+        started_by=actor if getattr(actor, "is_authenticated", False) else None,
+        job=job,
+        upload=upload or "",
+    )
+
+
+def harvest(run: HarvestRun, *, content: bytes | None = None) -> HarvestRun:
+    """Carry out a started run: fetch (or take `content`), parse, follow links, apply, report.
+
+    A feed that cannot be read at all ends the run as refused and writes nothing. An unchanged feed
+    (a 304 answer, or the same bytes as last time) ends as "unchanged" without parsing. Any other
+    error marks the run failed with its reason and is raised again.
+    """
+    if run.feed_id is not None:
+        run.feed = Feed.objects.get(pk=run.feed_id)  # the ETag and hash of the last harvest, fresh
+    feed = run.feed
+    try:
+        if content is None and run.upload:
+            with run.upload.open("rb") as handle:
+                content = handle.read()
+        if content is None:
+            conditional = feed is not None and not run.dry_run
+            fetched = fetch(
+                run.source,
+                etag=feed.etag if conditional else "",
+                last_modified=feed.last_modified if conditional else "",
+            )
+            if fetched.not_modified:
+                return _finish_unchanged(run)
+            content = fetched.content
+            feed_headers = {"etag": fetched.etag[:300], "last_modified": fetched.last_modified[:100]}
+        else:
+            check_size(content)
+            feed_headers = {}
+        body_hash = hashlib.sha256(content).hexdigest()
+        if feed is not None and not run.dry_run and feed.body_hash == body_hash and feed.body_hash:
+            _remember(feed, body_hash=body_hash, **feed_headers)
+            return _finish_unchanged(run)
+        result = parse(run.format, content, job=run.job)
+        apply_harvest(run=run, result=result)
+    except FeedRefused as refusal:
+        return _refuse(run, refusal.reason)
+    except Exception as error:
+        _fail(run, _("The harvest stopped on an unexpected error: %(error)s") % {"error": error})
+        raise
+    if feed is not None and not run.dry_run:
+        _remember(feed, body_hash=body_hash, **feed_headers)
+    return run
+
+
+def parse(format_name: str, content: bytes, *, job=None, depth: int = 0) -> ParseResult:
+    """Parse `content`, and for a directory file fetch and parse every document it lists."""
+    result = registry.get(format_name).parse(content)
+    links, result.links = result.links, []
+    if links and depth >= MAX_DIRECTORY_DEPTH:
+        raise FeedRefused(_("The directory nests more than %(n)s levels deep.") % {"n": MAX_DIRECTORY_DEPTH})
+    if len(links) > MAX_LINKS:
+        raise FeedRefused(_("The directory lists more than %(n)s documents.") % {"n": MAX_LINKS})
+    if links and job is not None:
+        job.total = (job.total or 0) + len(links)
+        job.save(update_fields=["total", "updated_at"])
+    for record_id, url, kind in links:
+        try:
+            if not url:
+                raise FeedRefused(_("The directory gives no address."))
+            fetched = fetch(url)
+            result.extend(
+                parse(format_name, fetched.content, depth=depth + 1, job=job if kind == "directory" else None)
+            )
+        except FeedRefused as refusal:
+            field = "directoryUrl" if kind == "directory" else "resourceUrl"
+            # The id of a program that could not be read keeps its course from being withdrawn.
+            result.rejections.append(Rejection(record_id or url, field, refusal.reason))
+        if job is not None:
+            progress.advance(job)
+    return result
+
+
+def _finish_unchanged(run: HarvestRun) -> HarvestRun:
+    run.status = HarvestRun.Status.NOT_MODIFIED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    if run.job:
+        progress.finish(run.job, message=_("The feed has not changed since the last harvest."))
+    return run
+
+
+def _refuse(run: HarvestRun, reason: str) -> HarvestRun:
+    run.status = HarvestRun.Status.REFUSED
+    run.reason = reason
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "reason", "finished_at"])
+    if run.job:
+        progress.fail(run.job, message=reason)
+    return run
+
+
+def _fail(run: HarvestRun, reason: str) -> None:
+    HarvestRun.objects.filter(pk=run.pk).update(
+        status=HarvestRun.Status.FAILED, reason=reason, finished_at=timezone.now()
+    )
+    if run.job:
+        progress.fail(run.job, message=reason)
+
+
+def _remember(
+    feed: Feed, *, body_hash: str, etag: str | None = None, last_modified: str | None = None
+) -> None:
+    changes = {"body_hash": body_hash}
+    if etag is not None:
+        changes["etag"] = etag
+    if last_modified is not None:
+        changes["last_modified"] = last_modified
+    Feed.objects.filter(pk=feed.pk).update(**changes)
+
+
+# --- writing the records --------------------------------------------------------------------------
+
+
+def _slug(title: str, provider: Provider, channel: str, external_id: str) -> str:
+    # Deterministic: a re-run after a rollback, or on another machine, gives the same address.
+    digest = hashlib.sha256(f"{provider.code}|{channel}|{external_id}".encode()).hexdigest()[:8]
+    return f"{slugify(title)[:100] or 'opleiding'}-{digest}"
+
+
+class _Lookup:
+    """Our taxonomies by the labels feeds use, read once per harvest."""
+
+    def __init__(self):
+        self.themes: dict[str, int] = {}
+        for pk, code, slug, label in Theme.objects.active().values_list("pk", "code", "slug", "label"):
+            self.themes.update({code.casefold(): pk, slug.casefold(): pk, label.casefold(): pk})
+        self.roles = {}
+        for pk, slug, name in AdministrativeRole.objects.values_list("pk", "slug", "name"):
+            self.roles.update({slug.casefold(): pk, name.casefold(): pk})
+        self.work_fields = {}
+        for pk, slug, name in WorkField.objects.filter(is_active=True).values_list("pk", "slug", "name"):
+            self.work_fields.update({slug.casefold(): pk, name.casefold(): pk})
+        self.places = {
+            name.casefold(): (pk, province_id)
+            for pk, name, province_id in Municipality.objects.active().values_list(
+                "pk", "name", "province_id"
+            )
+        }
+
+    def match(self, table: dict, labels) -> list[int]:
+        return sorted({table[key] for label in labels if (key := label.casefold()) in table})
+
+    def place(self, city: str) -> tuple[int | None, int | None]:
+        key = city.casefold().strip()
+        return self.places.get(PLACE_ALIASES.get(key, key), (None, None))
+
+
+def _course_fields(record: CourseRecord) -> dict:
+    starts = [r.start_date for r in record.runs if r.start_date and r.status != CourseRun.Status.CANCELLED]
+    today = timezone.localdate()
+    upcoming = [d for d in starts if d >= today]
+    prices = [r.price_excl_vat for r in record.runs if r.price_excl_vat is not None]
+    return {
+        "code": record.code,
+        "title": record.title,
+        "summary": record.summary,
+        "description": record.description,
+        "kind": record.kind,
+        "level": record.level,
+        "study_load_hours": record.study_load_hours,
+        "language": record.language,
+        "url": record.url,
+        "topics": record.topics,
+        "keywords": record.keywords,
+        "audience_labels": record.audiences,
+        "learning_outcomes": record.learning_outcomes,
+        "admission": record.admission,
+        "accreditation": record.accreditation,
+        "certificate": record.certificate,
+        "next_start": min(upcoming) if upcoming else (max(starts) if starts else None),
+        "lowest_price": min(prices) if prices else None,
+    }
+
+
+COURSE_FIELDS = [*_course_fields(CourseRecord(external_id="", title="")).keys(), "content_hash", "status"]
+COURSE_FIELDS += ["missing_since", "withdrawn_at", "updated_at"]
+RUN_FIELDS = [
+    "start_date",
+    "end_date",
+    "application_deadline",
+    "run_format",
+    "status",
+    "location_name",
+    "address",
+    "postal_code",
+    "city",
+    "municipality",
+    "province",
+    "language",
+    "seats",
+    "price_excl_vat",
+    "price_incl_vat",
+    "url",
+    "schedule",
+]
+
+
+def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestRun:
+    """Write the parsed records of `run` and complete its report; one transaction for all of it.
+
+    Records are matched on (provider, channel, external id). A record whose content hash is
+    unchanged is not written at all, so a re-run leaves the database exactly as the first run did.
+    Courses of the channel missing from the feed get ``missing_since``; once missing longer than the
+    feed's grace period (immediately without a feed) they are withdrawn ("niet meer aangeboden"),
+    never deleted. A rejected record keeps its course as it was. With ``run.dry_run`` every write
+    is rolled back and only the report is kept.
+    """
+    now = now or timezone.now()
+    provider, channel = run.provider, run.channel
+    grace = run.feed.grace_period if run.feed else timedelta(0)
+    default_themes = sorted(run.feed.default_themes.values_list("pk", flat=True)) if run.feed else []
+    salt = ",".join(map(str, default_themes))
+    hashed = []
+    for position, record in enumerate(result.records, start=1):
+        hashed.append((record, hashlib.sha256(f"{record.content_hash()}|{salt}".encode()).hexdigest()))
+        if run.job and position % PROGRESS_STEP == 0:
+            progress.advance(run.job, steps=PROGRESS_STEP, message=_("Comparing records"))
+    if run.job:
+        run.job.total = len(hashed) or None
+        run.job.save(update_fields=["total", "updated_at"])
+        progress.advance(run.job, steps=len(hashed) % PROGRESS_STEP, message=_("Saving"))
+    counts = _Counts()
+    changed_ids: list[int] = []
+    try:
+        with transaction.atomic():
+            Provider.objects.select_for_update().get(pk=provider.pk)  # one harvest per provider at a time
+            changed_ids = _write(
+                provider, channel, hashed, result.rejections, counts, grace, default_themes, now
+            )
+            if run.dry_run:
+                raise _DryRunRollback
+            _record_report(run, counts, result.rejections, now)
+            audit.record(
+                provider,
+                "catalogue.harvest.applied",
+                actor=run.started_by,
+                data={
+                    "run": run.pk,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "withdrawn": counts.withdrawn,
+                },
+            )
+            if changed_ids:
+                from .tasks import index_courses
+
+                transaction.on_commit(partial(index_courses.enqueue, changed_ids))
+    except _DryRunRollback:
+        _record_report(run, counts, result.rejections, now)
+    if run.job:
+        progress.finish(run.job, message=_report_line(run))
+    return run
+
+
+def _write(provider, channel, hashed, rejections, counts: _Counts, grace, default_themes, now) -> list[int]:
+    existing = {
+        row[0]: row[1:]
+        for row in Course.objects.filter(provider=provider, channel=channel).values_list(
+            "external_id", "pk", "content_hash", "status", "missing_since", "slug"
+        )
+    }
+    lookup = None
+    creates: list[tuple[Course, CourseRecord]] = []
+    updates: list[tuple[Course, CourseRecord]] = []
+    for record, content_hash in hashed:
+        known = existing.get(record.external_id)
+        if known and known[1] == content_hash and known[2] == Course.Status.OFFERED and known[3] is None:
+            counts.unchanged += 1
+            continue
+        lookup = lookup or _Lookup()
+        fields = _course_fields(record) | {
+            "content_hash": content_hash,
+            "status": Course.Status.OFFERED,
+            "missing_since": None,
+            "withdrawn_at": None,
+        }
+        if known:
+            course = Course(
+                pk=known[0],
+                provider=provider,
+                channel=channel,
+                external_id=record.external_id,
+                slug=known[4],
+                updated_at=now,
+                **fields,
+            )
+            updates.append((course, record))
+            counts.updated += 1
+        else:
+            slug = _slug(record.title, provider, channel, record.external_id)
+            course = Course(
+                provider=provider, channel=channel, external_id=record.external_id, slug=slug, **fields
+            )
+            creates.append((course, record))
+            counts.created += 1
+    if updates:
+        Course.objects.bulk_update([c for c, _r in updates], COURSE_FIELDS, batch_size=1000)
+    if creates:
+        Course.objects.bulk_create([c for c, _r in creates], batch_size=1000)
+    written = creates + updates
+    if written:
+        _write_relations(written, lookup, default_themes)
+        _write_runs(written, lookup, {c.pk for c, _r in updates})
+
+    seen = {record.external_id for record, _h in hashed} | {r.external_id or r.record for r in rejections}
+    withdrawn_ids = _withdraw_missing(existing, seen, counts, grace, now)
+    changed = [c.pk for c, _r in written] + withdrawn_ids
+    if written or withdrawn_ids:
+        _mark_duplicates(provider)
+    return changed
+
+
+def _write_relations(written, lookup: _Lookup, default_themes) -> None:
+    ids = [course.pk for course, _r in written]
+    relations = [
+        (
+            Course.themes.through,
+            "theme_id",
+            lambda r: sorted(
+                set(lookup.match(lookup.themes, r.themes + r.topics + r.keywords)) | set(default_themes)
+            ),
+        ),
+        (
+            Course.administrative_roles.through,
+            "administrativerole_id",
+            lambda r: lookup.match(lookup.roles, r.audiences),
+        ),
+        (Course.work_fields.through, "workfield_id", lambda r: lookup.match(lookup.work_fields, r.audiences)),
+    ]
+    for through, column, targets in relations:
+        through.objects.filter(course_id__in=ids).delete()
+        through.objects.bulk_create(
+            [
+                through(course_id=course.pk, **{column: target})
+                for course, record in written
+                for target in targets(record)
+            ],
+            batch_size=2000,
+        )
+
+
+def _write_runs(written, lookup: _Lookup, updated_ids: set[int]) -> None:
+    existing = defaultdict(dict)
+    if updated_ids:
+        for pk, course_id, external_id in CourseRun.objects.filter(course_id__in=updated_ids).values_list(
+            "pk", "course_id", "external_id"
+        ):
+            existing[course_id][external_id] = pk
+    creates, updates, keep = [], [], set()
+    for course, record in written:
+        for item in record.runs:
+            municipality_id, province_id = lookup.place(item.city) if item.city else (None, None)
+            run = CourseRun(
+                course_id=course.pk,
+                external_id=item.external_id,
+                start_date=item.start_date,
+                end_date=item.end_date,
+                application_deadline=item.application_deadline,
+                run_format=item.run_format,
+                status=item.status,
+                location_name=item.location_name[:200],
+                address=item.address[:200],
+                postal_code=item.postal_code[:20],
+                city=item.city[:100],
+                municipality_id=municipality_id,
+                province_id=province_id,
+                language=item.language,
+                seats=item.seats,
+                price_excl_vat=item.price_excl_vat,
+                price_incl_vat=item.price_incl_vat,
+                url=item.url,
+                schedule=item.schedule,
+            )
+            pk = existing[course.pk].get(item.external_id)
+            if pk:
+                run.pk = pk
+                keep.add(pk)
+                updates.append(run)
+            else:
+                creates.append(run)
+    if updated_ids:
+        # Runs gone from an updated record are past or cancelled at the provider: they leave with it.
+        CourseRun.objects.filter(course_id__in=updated_ids).exclude(pk__in=keep).delete()
+    if updates:
+        CourseRun.objects.bulk_update(updates, RUN_FIELDS, batch_size=1000)
+    if creates:
+        CourseRun.objects.bulk_create(creates, batch_size=1000)
+
+
+def _withdraw_missing(existing, seen, counts: _Counts, grace, now) -> list[int]:
+    first_missing, withdraw = [], []
+    for external_id, (pk, _hash, status, missing_since, _slug) in existing.items():
+        if external_id in seen or status != Course.Status.OFFERED:
+            continue
+        since = missing_since or now
+        if now - since >= grace:
+            withdraw.append(pk)
+        elif missing_since is None:
+            first_missing.append(pk)
+            counts.missing += 1
+        else:
+            counts.missing += 1
+    if first_missing:
+        Course.objects.filter(pk__in=first_missing).update(missing_since=now)
+    if withdraw:
+        Course.objects.filter(pk__in=withdraw).update(
+            status=Course.Status.WITHDRAWN, withdrawn_at=now, missing_since=None, updated_at=now
+        )
+        counts.withdrawn += len(withdraw)
+    return withdraw
+
+
+def _mark_duplicates(provider: Provider) -> None:
+    """The same course through two channels of one provider: show the first copy, link the others.
+
+    Courses match on the provider's course code, or on the exact title when a channel gives none.
+    """
+    groups = defaultdict(list)
+    rows = Course.objects.filter(provider=provider, status=Course.Status.OFFERED).values_list(
+        "pk", "channel", "code", "title", "duplicate_of_id"
+    )
+    for pk, channel, code, title, duplicate_of in rows.order_by("pk"):
+        groups[(code or title).casefold().strip()].append((pk, channel, duplicate_of))
+    changes = defaultdict(list)
+    for members in groups.values():
+        primary = members[0][0]
+        channels = {m[1] for m in members}
+        for pk, _channel, duplicate_of in members:
+            target = primary if (pk != primary and len(channels) > 1) else None
+            if duplicate_of != target:
+                changes[target].append(pk)
+    for target, pks in changes.items():
+        Course.objects.filter(pk__in=pks).update(duplicate_of_id=target)
+    # A withdrawn primary no longer hides its copies.
+    Course.objects.filter(
+        provider=provider, status=Course.Status.WITHDRAWN, duplicate_of__isnull=False
+    ).update(duplicate_of=None)
+
+
+def _record_report(run: HarvestRun, counts: _Counts, rejections, now) -> None:
+    run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
+    run.missing, run.withdrawn = counts.missing, counts.withdrawn
+    run.rejected = len(rejections)
+    run.rejections = [
+        {"record": r.record, "field": r.field, "reason": r.reason} for r in rejections[:MAX_STORED_REJECTIONS]
+    ]
+    run.status = HarvestRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _report_line(run: HarvestRun) -> str:
+    return _(
+        "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(withdrawn)s withdrawn, "
+        "%(rejected)s rejected"
+    ) % {
+        "created": run.created,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "withdrawn": run.withdrawn,
+        "rejected": run.rejected,
+    }
+
+
+report_line = _report_line
+
+
+# --- schedules and hung runs ------------------------------------------------------------------------
+
+
+def fail_stale_runs(*, now=None) -> int:
+    """Mark runs without progress for longer than STALE_AFTER as failed; return how many."""
+    now = now or timezone.now()
+    stale = HarvestRun.objects.filter(
+        status=HarvestRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    ).select_related("job")
+    count = 0
+    for run in stale:
+        heartbeat = run.job.updated_at if run.job else run.started_at
+        if heartbeat < now - STALE_AFTER:
+            _fail(
+                run,
+                _("The harvest made no progress for %(minutes)s minutes and was stopped.")
+                % {"minutes": int(STALE_AFTER.total_seconds() // 60)},
+            )
+            count += 1
+    return count
+
+
+def claim_due_feeds(*, now=None) -> list[HarvestRun]:
+    """Start a run for every active feed that is due, moving its next harvest on first.
+
+    The feed rows are claimed with SKIP LOCKED and rescheduled in the same transaction, so two
+    schedulers never harvest one feed twice, and a run that hangs never blocks the next one.
+    """
+    now = now or timezone.now()
+    runs = []
+    with transaction.atomic():
+        due = (
+            Feed.objects.select_for_update(skip_locked=True)
+            .filter(is_active=True, next_harvest_at__lte=now)
+            .select_related("provider__organisation")
+        )
+        for feed in due:
+            feed.next_harvest_at = now + feed.interval
+            feed.save(update_fields=["next_harvest_at"])
+            runs.append(start_feed_run(feed=feed))
+    return runs
+
+
+def start_feed_run(*, feed: Feed, actor=None, dry_run: bool = False) -> HarvestRun:
+    source = feed.url or (feed.upload.name if feed.upload else "")
+    if not source:
+        raise DomainError(_("This feed has neither an address nor a file."), code="feed-without-source")
+    return start_run(
+        provider=feed.provider,
+        format_name=feed.format,
+        source=source,
+        feed=feed,
+        dry_run=dry_run,
+        actor=actor,
+        upload=feed.upload.name if (feed.upload and not feed.url) else None,
+    )
+
+
+def refresh_next_starts() -> int:
+    """Move ``next_start`` on for courses whose next run has begun; return how many changed.
+
+    ``next_start`` is set at harvest time so the catalogue sorts without aggregating runs; a daily
+    job keeps it true as runs start.
+    """
+    today = timezone.localdate()
+    upcoming = (
+        CourseRun.objects.filter(course=OuterRef("pk"), start_date__gte=today)
+        .exclude(status=CourseRun.Status.CANCELLED)
+        .order_by("start_date")
+        .values("start_date")[:1]
+    )
+    return Course.objects.filter(next_start__lt=today).update(next_start=Subquery(upcoming))
+
+
+# --- interest --------------------------------------------------------------------------------------
+
+
+def show_interest(*, member, course: Course | None = None, theme: Theme | None = None) -> Interest:
+    """Record `member`'s interest in a course or a theme (once); the demand signal for lacunes."""
+    from kennishub.accounts.selectors import is_verified_member, profile_of
+
+    if not is_verified_member(member):
+        raise InterestNotAllowed
+    if (course is None) == (theme is None):
+        raise DomainError(_("Choose a course or a theme."), code="interest-target")
+    interest, created = Interest.objects.get_or_create(
+        user=member,
+        course=course,
+        theme=theme,
+        defaults={"municipality_id": profile_of(member).municipality_id},
+    )
+    if created:
+        audit.record(
+            interest,
+            "catalogue.interest.shown",
+            actor=member,
+            data={"course": getattr(course, "pk", None), "theme": getattr(theme, "pk", None)},
+        )
+    return interest
+
+
+def withdraw_interest(*, member, course: Course | None = None, theme: Theme | None = None) -> None:
+    Interest.objects.filter(user=member, course=course, theme=theme).delete()

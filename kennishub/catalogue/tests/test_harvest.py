@@ -1,0 +1,182 @@
+"""Harvesting through the command and the service: idempotent upserts, withdrawal, refusal, reports."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from kennishub.catalogue import services
+from kennishub.catalogue.harvest import registry
+from kennishub.catalogue.models import Course, CourseRun, HarvestRun
+from kennishub.core.models import JobProgress
+from kennishub.core.tests.factories import MunicipalityFactory, ProvinceFactory, ThemeFactory
+
+from .conftest import fixture_bytes, fixture_path
+from .factories import FeedFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def harvest(provider, fmt, name, *, dry_run=False, feed=None, now=None, content=None):
+    run = services.start_run(provider=provider, format_name=fmt, source=name, feed=feed, dry_run=dry_run)
+    if now is not None:
+        return services.apply_harvest(
+            run=run, result=registry.get(fmt).parse(content or fixture_bytes(name)), now=now
+        )
+    return services.harvest(run, content=content or fixture_bytes(name))
+
+
+def snapshot():
+    courses = [
+        model_to_dict(c, exclude=["themes", "administrative_roles", "work_fields"])
+        | {"updated_at": c.updated_at}
+        for c in Course.objects.order_by("pk")
+    ]
+    runs = [model_to_dict(r) for r in CourseRun.objects.order_by("pk")]
+    themes = list(Course.themes.through.objects.order_by("pk").values_list("course_id", "theme_id"))
+    return courses, runs, themes
+
+
+def test_command_harvests_a_file_and_prints_the_report(provider, capsys):
+    province = ProvinceFactory(name="Utrecht")
+    MunicipalityFactory(name="Utrecht", province=province)
+    call_command(
+        "harvest",
+        "--format",
+        "edudex",
+        "--provider",
+        provider.code,
+        fixture_path("edudex/example-program.xml"),
+    )
+    out = capsys.readouterr().out
+    assert "1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 ingetrokken, 0 afgewezen" in out
+    course = Course.objects.get()
+    assert (course.external_id, course.title, course.provider) == (
+        "OMGW-2026",
+        "Omgevingswet in de praktijk",
+        provider,
+    )
+    run = course.runs.get()
+    assert run.province == province and run.price_excl_vat == 1195
+    report = HarvestRun.objects.get()
+    assert report.status == HarvestRun.Status.SUCCEEDED and report.created == 1
+    assert report.job.status == JobProgress.Status.SUCCEEDED
+
+
+def test_rerun_of_the_same_feed_leaves_the_database_exactly_as_one_run_did(provider):
+    harvest(provider, "csv", "spreadsheet-example.csv")
+    before = snapshot()
+    report = harvest(provider, "csv", "spreadsheet-example.csv")
+    assert snapshot() == before
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 0, 2, 2)
+
+
+def test_changed_record_is_updated_in_place_keeping_its_address(provider):
+    harvest(provider, "edudex", "edudex/example-program.json")
+    course = Course.objects.get()
+    changed = fixture_bytes("edudex/example-program.json").replace(b"1195.00", b"1250.00")
+    report = harvest(provider, "edudex", "edudex/example-program.json", content=changed)
+    assert (report.updated, report.created) == (1, 0)
+    course.refresh_from_db()
+    assert course.runs.get().price_excl_vat == 1250
+    assert Course.objects.get().slug == course.slug
+
+
+def test_record_gone_from_the_feed_is_withdrawn_after_the_grace_period_never_deleted(provider):
+    feed = FeedFactory(provider=provider, format="csv", grace_period=timedelta(days=3))
+    start = timezone.now()
+    harvest(provider, "csv", "spreadsheet-example.csv", feed=feed, now=start)
+    without_wijk = b"\n".join(
+        line
+        for line in fixture_bytes("spreadsheet-example.csv").split(b"\n")
+        if not line.startswith(b"WIJK-2")
+    )
+    report = harvest(provider, "csv", "x.csv", feed=feed, now=start + timedelta(days=1), content=without_wijk)
+    assert (report.missing, report.withdrawn) == (1, 0)
+    assert Course.objects.get(external_id="WIJK-2").status == Course.Status.OFFERED
+    report = harvest(provider, "csv", "x.csv", feed=feed, now=start + timedelta(days=4), content=without_wijk)
+    assert (report.missing, report.withdrawn) == (0, 1)
+    gone = Course.objects.get(external_id="WIJK-2")
+    assert gone.status == Course.Status.WITHDRAWN and gone.withdrawn_at is not None
+    assert not Course.objects.listed().filter(pk=gone.pk).exists()
+
+
+def test_rejected_record_keeps_its_course_instead_of_withdrawing_it(provider):
+    harvest(provider, "edudex", "edudex/example-program.json")
+    broken = fixture_bytes("edudex/example-program.json").replace(
+        b'"2026-03-24", "isFinal"', b'"2026-02-01", "isFinal"', 1
+    )
+    report = harvest(provider, "edudex", "edudex/example-program.json", content=broken)
+    assert report.rejections == [
+        {
+            "record": "OMGW-2026",
+            "field": "programRun[0].endDate",
+            "reason": "De einddatum ligt voor de begindatum.",
+        }
+    ]
+    assert report.withdrawn == 0
+    assert Course.objects.get().status == Course.Status.OFFERED
+
+
+def test_refused_feed_writes_nothing_and_the_command_exits_non_zero(provider, capsys):
+    with pytest.raises(CommandError):
+        call_command(
+            "harvest",
+            "--format",
+            "edudex",
+            "--provider",
+            provider.code,
+            fixture_path("edudex/hostile-xxe.xml"),
+        )
+    assert "DTD" in capsys.readouterr().out
+    assert not Course.objects.exists()
+    report = HarvestRun.objects.get()
+    assert report.status == HarvestRun.Status.REFUSED and "DTD" in report.reason
+
+
+def test_dry_run_reports_what_would_happen_and_writes_nothing(provider):
+    report = harvest(provider, "edudex", "edudex/mixed-programs.xml", dry_run=True)
+    assert (report.created, report.rejected, report.dry_run) == (1, 2, True)
+    assert not Course.objects.exists()
+    assert HarvestRun.objects.get().status == HarvestRun.Status.SUCCEEDED
+
+
+def test_same_course_through_two_channels_is_listed_once_with_both_sources(provider):
+    harvest(provider, "edudex", "edudex/example-program.xml")
+    harvest(provider, "schemaorg", "schemaorg/course-page-nl.html")
+    assert Course.objects.count() == 2
+    (listed,) = Course.objects.listed()
+    assert listed.channel == "edudex"
+    assert [c.channel for c in listed.duplicates.all()] == ["schemaorg"]
+
+
+def test_feed_labels_are_matched_to_our_themes(provider):
+    theme = ThemeFactory(label="financiën")
+    harvest(provider, "csv", "spreadsheet-example.csv")
+    assert list(Course.objects.get(external_id="RAAD-1").themes.all()) == [theme]
+
+
+def test_hung_run_is_failed_and_the_feed_is_still_harvested_on_schedule(provider):
+    feed = FeedFactory(provider=provider, next_harvest_at=timezone.now() - timedelta(minutes=1))
+    hung = services.start_feed_run(feed=feed)
+    HarvestRun.objects.filter(pk=hung.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    JobProgress.objects.filter(pk=hung.job_id).update(updated_at=timezone.now() - timedelta(hours=2))
+    assert services.fail_stale_runs() == 1
+    hung.refresh_from_db()
+    assert hung.status == HarvestRun.Status.FAILED and "kwam" in hung.reason
+    (run,) = services.claim_due_feeds()
+    assert run.feed == feed and run.status == HarvestRun.Status.RUNNING
+    feed.refresh_from_db()
+    assert feed.next_harvest_at > timezone.now()
+    assert services.claim_due_feeds() == []  # not due again until its interval has passed
+
+
+def test_harvested_courses_are_found_by_the_front_door_search(
+    provider, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        harvest(provider, "edudex", "edudex/example-program.xml")
+    response = client.get("/zoeken/", {"q": "Omgevingswet"})
+    assert Course.objects.get().get_absolute_url() in response.content.decode()

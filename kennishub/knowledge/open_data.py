@@ -1,0 +1,147 @@
+"""Open standards out: schema.org JSON-LD per product and the DCAT-AP-NL catalogue (RDF/XML)."""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.utils.safestring import mark_safe
+
+SCHEMA_TYPES = {
+    "onderzoek": "Report",
+    "handreiking": "HowTo",
+    "praktijkvoorbeeld": "CreativeWork",
+    "factsheet": "CreativeWork",
+    "dataset": "Dataset",
+    "tool": "SoftwareApplication",
+    "terugkijken": "VideoObject",
+}
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _absolute(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def json_ld_data(product) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES.get(product.kind, "CreativeWork"),
+        "@id": _absolute(product.get_persistent_url()),
+        "identifier": f"urn:uuid:{product.identifier}",
+        "name": product.title,
+        "description": product.summary,
+        "url": _absolute(product.url or ""),
+        "inLanguage": "nl",
+        "datePublished": product.publication_date.isoformat(),
+        "about": [theme.display_label for theme in product.themes.all()],
+    }
+    if product.last_published_at:
+        data["dateModified"] = product.last_published_at.date().isoformat()
+    if product.reviewed_on:
+        data["lastReviewed"] = product.reviewed_on.isoformat()
+    if product.author_list:
+        data["author"] = [{"@type": "Person", "name": name} for name in product.author_list]
+    if product.source_organisation_id:
+        data["publisher"] = {
+            "@type": "Organization",
+            "name": product.source_organisation.name,
+            **({"url": product.source_organisation.website} if product.source_organisation.website else {}),
+        }
+    if product.is_archived:
+        data["creativeWorkStatus"] = "Archived"
+    licences = [resource.licence_uri for resource in product.resources.all() if resource.licence_uri]
+    if licences:
+        data["license"] = licences[0]
+    return data
+
+
+def json_ld(product, *, request=None) -> str:
+    """The JSON-LD as text that is safe inside <script type="application/ld+json">."""
+    return mark_safe(json.dumps(json_ld_data(product), ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
+
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+LANGUAGE_NL = "http://publications.europa.eu/resource/authority/language/NLD"
+for _prefix, _uri in NS.items():
+    ET.register_namespace(_prefix, _uri)
+
+
+def _q(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def _literal(parent, name: str, value: str, *, datatype: str | None = None, lang: str | None = None):
+    element = ET.SubElement(parent, _q(name))
+    element.text = value
+    if datatype:
+        element.set(_q("rdf:datatype"), f"{NS['xsd']}{datatype}")
+    if lang:
+        element.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+    return element
+
+
+def _resource(parent, name: str, uri: str):
+    element = ET.SubElement(parent, _q(name))
+    element.set(_q("rdf:resource"), uri)
+    return element
+
+
+def dcat_catalogue(products, *, request=None) -> bytes:
+    """A DCAT-AP-NL catalogue with one dcat:Dataset per knowledge product."""
+    root = ET.Element(_q("rdf:RDF"))
+    catalogue = ET.SubElement(root, _q("dcat:Catalog"))
+    catalogue.set(_q("rdf:about"), _absolute("/kennisbank/catalogus.rdf"))
+    _literal(catalogue, "dct:title", "Kennisbank Kennishub", lang="nl")
+    _literal(
+        catalogue,
+        "dct:description",
+        "Kennisproducten voor gemeenten: onderzoek, handreikingen, praktijkvoorbeelden.",
+        lang="nl",
+    )
+    _resource(catalogue, "dct:language", LANGUAGE_NL)
+    _resource(catalogue, "foaf:homepage", _absolute("/kennisbank/"))
+    publisher = ET.SubElement(ET.SubElement(catalogue, _q("dct:publisher")), _q("foaf:Agent"))
+    _literal(publisher, "foaf:name", settings.KH_OPERATOR_NAME or "Kennishub")
+    for product in products:
+        dataset = ET.SubElement(ET.SubElement(catalogue, _q("dcat:dataset")), _q("dcat:Dataset"))
+        dataset.set(_q("rdf:about"), _absolute(product.get_persistent_url()))
+        _literal(dataset, "dct:identifier", _absolute(product.get_persistent_url()))
+        _literal(dataset, "dct:title", product.title, lang="nl")
+        _literal(dataset, "dct:description", product.summary, lang="nl")
+        _literal(dataset, "dct:issued", product.publication_date.isoformat(), datatype="date")
+        if product.last_published_at:
+            _literal(dataset, "dct:modified", product.last_published_at.isoformat(), datatype="dateTime")
+        _resource(dataset, "dct:language", LANGUAGE_NL)
+        _resource(dataset, "dcat:landingPage", _absolute(product.url or ""))
+        _literal(dataset, "dct:type", product.kind)
+        for theme in product.themes.all():
+            if theme.uri:
+                _resource(dataset, "dcat:theme", theme.uri)
+            _literal(dataset, "dcat:keyword", theme.label, lang="nl")
+        if product.source_organisation_id:
+            agent = ET.SubElement(ET.SubElement(dataset, _q("dct:publisher")), _q("foaf:Agent"))
+            _literal(agent, "foaf:name", product.source_organisation.name)
+        for resource in product.resources.all():
+            if not resource.href:
+                continue
+            distribution = ET.SubElement(
+                ET.SubElement(dataset, _q("dcat:distribution")), _q("dcat:Distribution")
+            )
+            _literal(distribution, "dct:title", resource.title, lang="nl")
+            _resource(distribution, "dcat:accessURL", _absolute(resource.href))
+            if resource.licence_uri:
+                _resource(distribution, "dct:license", resource.licence_uri)
+            else:
+                _literal(distribution, "dct:rights", resource.get_licence_display())
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

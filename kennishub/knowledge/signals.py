@@ -1,0 +1,45 @@
+"""Receivers where Wagtail must not know about us: publishing and the validation workflow."""
+
+from django.apps import apps
+from django.db.models.signals import post_migrate
+from wagtail.signals import page_published, workflow_approved, workflow_rejected
+
+from .models import KnowledgeProductPage
+
+
+def _published(sender, instance, revision=None, **kwargs):
+    from . import services
+
+    services.record_validation(page=instance, revision=revision)
+
+
+def _approved(sender, instance, user=None, **kwargs):
+    from . import services
+
+    services.notify_submitter(workflow_state=instance, approved=True)
+
+
+def _rejected(sender, instance, user=None, **kwargs):
+    from . import services
+
+    services.notify_submitter(workflow_state=instance, approved=False)
+
+
+def _after_migrate(sender, **kwargs):
+    # post_migrate is sent once per app; Wagtail's tables and permissions exist after the last one.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    from wagtail.models import Page
+
+    from . import services
+
+    # After a test flush Wagtail's tree is gone too; leave the emptied database alone then.
+    if Page.get_first_root_node() is not None:
+        services.ensure_structure()
+
+
+def connect() -> None:
+    page_published.connect(_published, sender=KnowledgeProductPage, dispatch_uid="knowledge_published")
+    workflow_approved.connect(_approved, dispatch_uid="knowledge_workflow_approved")
+    workflow_rejected.connect(_rejected, dispatch_uid="knowledge_workflow_rejected")
+    post_migrate.connect(_after_migrate, dispatch_uid="knowledge_structure")

@@ -1,0 +1,160 @@
+"""Reads of the front door search: one results page, ready to render."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.utils.safestring import SafeString
+
+from kennishub.core.models import Theme
+
+from . import engine, registry, snippets, text
+from . import query as search_query
+from .models import SearchDocument
+
+PAGE_SIZE = 20
+MAX_FILTER_VALUES = 20
+VOCABULARY_CACHE_KEY = "search:vocabulary:v1"
+VOCABULARY_DOCUMENTS = 5000
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind_label: str
+    title: str
+    url: str
+    meta: str
+    date: object
+    is_archived: bool
+    snippet: SafeString
+    external: bool
+
+
+@dataclass
+class SearchPage:
+    query: str
+    sort: str
+    filters: dict[str, list[str]]
+    hits: list[Hit] = field(default_factory=list)
+    page_obj: Page | None = None
+    total: int = 0
+    total_is_lower_bound: bool = False
+    counts_estimated: bool = False
+    facets: list[engine.FacetGroup] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    related_themes: list[Theme] = field(default_factory=list)
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.query or any(self.filters.values()))
+
+
+def parse_filters(params) -> dict[str, list[str]]:
+    """The facet filters in a request's query parameters; unknown keys are ignored."""
+    filters = {}
+    for key in registry.FACETS:
+        # NUL cannot be stored in PostgreSQL text; no facet value contains it.
+        values = [value.replace("\x00", "").strip()[:150] for value in params.getlist(key)]
+        values = [value for value in values if value]
+        if values:
+            filters[key] = list(dict.fromkeys(values))[:MAX_FILTER_VALUES]
+    return filters
+
+
+def _hits(ids: list[int], stems: set[str]) -> list[Hit]:
+    documents = SearchDocument.objects.in_bulk(ids)
+    labels = {kind.key: str(kind.label) for kind in registry.kinds()}
+    hits = []
+    for pk in ids:
+        document = documents.get(pk)
+        if document is None:
+            continue
+        source = document.summary
+        if stems and not (stems & set(text.index_terms(document.summary))):
+            source = f"{document.summary} {document.body}".strip()
+        hits.append(
+            Hit(
+                kind_label=labels.get(document.kind, document.kind),
+                title=document.title,
+                url=document.url,
+                meta=document.meta,
+                date=document.date,
+                is_archived=document.is_archived,
+                snippet=snippets.highlight(source, stems),
+                external=document.url.startswith(("http://", "https://")),
+            )
+        )
+    return hits
+
+
+def _vocabulary() -> list[str]:
+    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
+    if vocabulary is None:
+        titles = SearchDocument.objects.order_by("-indexed_at").values_list("title", flat=True)
+        words = {
+            word
+            for title in titles[:VOCABULARY_DOCUMENTS]
+            for word in text.words(title)
+            if len(word) > 3 and word not in text.STOP_WORDS
+        }
+        vocabulary = sorted(words)
+        cache.set(VOCABULARY_CACHE_KEY, vocabulary, timeout=600)
+    return vocabulary
+
+
+def _suggestions(query: str) -> list[str]:
+    """Spelling alternatives for a query without results, from the words of indexed titles."""
+    words = text.query_words(query)
+    vocabulary = _vocabulary()
+    corrected, changed = [], False
+    for word in words:
+        match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        if match and match[0] != word:
+            corrected.append(match[0])
+            changed = True
+        else:
+            corrected.append(word)
+    return [" ".join(corrected)] if changed else []
+
+
+def _related_themes(query: str) -> list[Theme]:
+    stems = set(text.query_stems(query))
+    themes = list(Theme.objects.active().top_level().order_by("label"))
+    related = [theme for theme in themes if stems & set(text.index_terms(theme.label))]
+    return related or themes[:8]
+
+
+def front_door_search(
+    *, query: str, filters: dict[str, list[str]], sort: str, page: str | int | None
+) -> SearchPage:
+    query = " ".join(query.split())[: search_query.MAX_QUERY_CHARS]
+    sort = sort if sort in engine.SORTS else engine.SORT_RELEVANCE
+    result = SearchPage(query=query, sort=sort, filters=filters)
+    if not result.has_criteria:
+        return result
+    plan = search_query.plan(query)
+    if query and not plan:  # only punctuation or emoji: nothing to look for
+        result.related_themes = _related_themes(query)
+        return result
+    matches = engine.match(plan, filters=filters, sort=sort)
+    result.total, result.total_is_lower_bound = matches.total, matches.total_is_lower_bound
+    result.facets, result.counts_estimated = engine.facet_counts(matches, filters=filters)
+    result.page_obj = Paginator(matches.ids, PAGE_SIZE).get_page(page)
+    result.hits = _hits(list(result.page_obj.object_list), plan.stems())
+    if not matches.ids and query:
+        result.suggestions = _suggestions(query)
+        result.related_themes = _related_themes(query)
+    return result
+
+
+def matching_object_ids(*, query: str, kind: str) -> list[str]:
+    """Primary keys of the objects of `kind` that match `query`, best first (at most RESULT_CAP)."""
+    plan = search_query.plan(" ".join(query.split())[: search_query.MAX_QUERY_CHARS])
+    if not plan:
+        return []
+    matches = engine.match(plan, filters={}, kinds=[kind])
+    object_ids = dict(SearchDocument.objects.filter(pk__in=matches.ids).values_list("pk", "object_id"))
+    return [object_ids[pk] for pk in matches.ids if pk in object_ids]

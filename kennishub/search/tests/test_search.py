@@ -1,0 +1,252 @@
+"""The front door search at /zoeken/: Dutch matching, facets, snippets, suggestions, bad input."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from kennishub.core.tests.factories import OrganisationFactory, ThemeFactory
+from kennishub.knowledge.tests.factories import KnowledgeProductFactory
+from kennishub.search import indexing
+
+from .factories import SynonymFactory
+
+URL = reverse("search:results")
+
+
+def titles(html: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", title).strip()
+        for title in re.findall(r'kh-results__title">(.*?)</h3>', html, re.S)
+    ]
+
+
+def search(client, **params) -> str:
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def corpus(db):
+    jeugd = ThemeFactory(label="jeugd", slug="jeugd")
+    wonen = ThemeFactory(label="wonen", slug="wonen")
+    products = {
+        "wijkteams": KnowledgeProductFactory(
+            title="Jeugdzorg in de wijk",
+            summary="Hoe wijkteams de jeugdzorg dichter bij gezinnen brengen.",
+            kind="praktijkvoorbeeld",
+            themes=[jeugd],
+            publication_date=datetime.date(2024, 3, 1),
+        ),
+        "jeugd": KnowledgeProductFactory(
+            title="Handreiking jeugd en onderwijs",
+            summary="Samenwerking tussen school en gemeente voor de jeugd.",
+            kind="handreiking",
+            themes=[jeugd],
+            publication_date=datetime.date(2025, 6, 1),
+        ),
+        "ow": KnowledgeProductFactory(
+            title="De Omgevingswet voor raadsleden",
+            summary="Wat de gemeenteraad doet met het omgevingsplan.",
+            kind="onderzoek",
+            themes=[wonen],
+            publication_date=datetime.date(2023, 1, 1),
+        ),
+        "ai": KnowledgeProductFactory(
+            title="Kunstmatige intelligentie in de dienstverlening",
+            summary="Verantwoord algoritmes inzetten bij de balie.",
+            kind="handreiking",
+            themes=[wonen],
+            publication_date=datetime.date(2025, 1, 1),
+        ),
+        "cafe": KnowledgeProductFactory(
+            title="Het Taalcafé van de bibliotheek",
+            summary="Laaggeletterde inwoners oefenen in een café.",
+            kind="praktijkvoorbeeld",
+            themes=[wonen],
+            publication_date=datetime.date(2022, 5, 1),
+        ),
+    }
+    indexing.rebuild()
+    return products
+
+
+@pytest.mark.django_db
+def test_plural_finds_singular_and_back(client, corpus):
+    assert "Handreiking jeugd en onderwijs" in titles(search(client, q="gemeenten"))
+    assert "De Omgevingswet voor raadsleden" in titles(search(client, q="omgevingsplannen gemeenteraad"))
+
+
+@pytest.mark.django_db
+def test_jeugd_and_jeugdzorg_find_each_other(client, corpus):
+    assert {"Jeugdzorg in de wijk", "Handreiking jeugd en onderwijs"} <= set(
+        titles(search(client, q="jeugd"))
+    )
+    assert "Jeugdzorg in de wijk" in titles(search(client, q="jeugdzorg"))
+
+
+@pytest.mark.django_db
+def test_diacritics_are_folded_both_ways(client, corpus):
+    assert "Het Taalcafé van de bibliotheek" in titles(search(client, q="cafe"))
+    assert "Het Taalcafé van de bibliotheek" in titles(search(client, q="CAFÉ"))
+
+
+@pytest.mark.django_db
+def test_editor_synonyms_expand_queries(client, corpus):
+    assert "De Omgevingswet voor raadsleden" not in titles(search(client, q="Ow"))
+    SynonymFactory(terms="Ow, Omgevingswet")
+    SynonymFactory(terms="AI, kunstmatige intelligentie")
+    assert "De Omgevingswet voor raadsleden" in titles(search(client, q="Ow"))
+    assert "Kunstmatige intelligentie in de dienstverlening" in titles(search(client, q="AI balie"))
+
+
+@pytest.mark.django_db
+def test_facets_show_counts_and_combine(client, corpus):
+    html = search(client, q="jeugd")
+    assert re.search(
+        r'name="soort" value="praktijkvoorbeeld"[^>]*>\s*<label[^>]*>'
+        r'Praktijkvoorbeeld <span class="kh-facet__count">\(1\)',
+        html,
+    )
+    assert re.search(
+        r'name="thema" value="jeugd"[^>]*>\s*<label[^>]*>Jeugd <span class="kh-facet__count">\(3\)', html
+    )
+
+    filtered = search(client, q="jeugd", soort="handreiking", thema="jeugd")
+    assert titles(filtered) == ["Handreiking jeugd en onderwijs"]
+    assert 'name="soort" value="handreiking" checked' in filtered
+    assert titles(search(client, q="jeugd", jaar="2024")) == ["Jeugdzorg in de wijk"]
+
+
+@pytest.mark.django_db
+def test_filters_alone_browse_newest_first(client, corpus):
+    assert titles(search(client, thema="wonen")) == [
+        "Kunstmatige intelligentie in de dienstverlening",
+        "De Omgevingswet voor raadsleden",
+        "Het Taalcafé van de bibliotheek",
+        "Wonen",  # the theme itself: no date, so last
+    ]
+
+
+@pytest.mark.django_db
+def test_sort_by_date_puts_the_newest_first(client, corpus):
+    assert titles(search(client, q="jeugd", sorteer="datum")) == [
+        "Handreiking jeugd en onderwijs",
+        "Jeugdzorg in de wijk",
+        "Jeugd",
+    ]
+
+
+@pytest.mark.django_db
+def test_snippets_highlight_matching_words_safely(client, corpus):
+    KnowledgeProductFactory(
+        title="Veilig <b>schrijven</b>", summary="Gemeenten & <script>x</script> veiligheid."
+    )
+    indexing.rebuild(keys=["kennisproduct"])
+    html = search(client, q="veiligheid")
+    assert "<mark>veiligheid</mark>" in html
+    assert "<script>x</script>" not in html
+    assert "Veilig &lt;b&gt;schrijven&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_empty_result_suggests_a_spelling_and_related_themes(client, corpus):
+    html = search(client, q="omgevngswet")
+    assert "Er is niets gevonden" in html
+    assert 'href="/zoeken/?q=omgevingswet"' in html
+    assert "Of bekijk deze thema" in html
+
+
+@pytest.mark.django_db
+def test_state_lives_in_the_url_and_pages_keep_it(client, corpus):
+    for number in range(25):
+        KnowledgeProductFactory(title=f"Wonen en zorg {number}", summary="Wonen met zorg in de wijk.")
+    indexing.rebuild(keys=["kennisproduct"])
+    first = search(client, q="wonen", sorteer="datum")
+    assert 'href="?q=wonen&amp;sorteer=datum&amp;pagina=2"' in first
+    second = search(client, q="wonen", sorteer="datum", pagina="2")
+    assert len(titles(second)) > 0
+    assert set(titles(first)).isdisjoint(titles(second))
+
+
+@pytest.mark.django_db
+def test_htmx_request_gets_only_the_results(client, corpus):
+    response = client.get(URL, {"q": "jeugd"}, headers={"HX-Request": "true", "HX-Target": "search-results"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Jeugdzorg in de wijk" in html
+    assert 'name="soort"' in html
+
+
+@pytest.mark.django_db
+def test_page_works_without_javascript_as_a_plain_get_form(client, corpus):
+    html = search(client, q="jeugd")
+    assert re.search(r'<form class="kh-search" id="search-form" method="get" action="/zoeken/"', html)
+    assert "Filters toepassen" in html
+
+
+HOSTILE_QUERIES = [
+    '"jeugd',
+    "jeugd AND OR NOT (",
+    "jeugd* NEAR(a b) ^2 -x +y",
+    "col:value {body}: x",
+    "'; DROP TABLE search_searchdocument; --",
+    "1' OR '1'='1",
+    "\\ ' \" & | ! : * ( )",
+    "🙂🏛️ jeugd 🙂",
+    "🙂",
+    "a" * 2000,
+    "jeugd " * 400,
+    "\x00jeugd",
+]
+
+
+@pytest.mark.django_db
+def test_hostile_queries_never_break_the_page(client, corpus):
+    for query in HOSTILE_QUERIES:
+        params = {"q": query, "thema": ["x" * 500, "jeugd", "\x00"], "pagina": "-3", "sorteer": "';"}
+        assert client.get(URL, params).status_code == 200, query
+        assert client.get(URL, {"q": query, "sorteer": "datum"}).status_code == 200, query
+
+
+@pytest.mark.django_db
+def test_number_of_queries_does_not_grow_with_results(client, corpus, django_assert_max_num_queries):
+    search(client, q="jeugd")  # warm caches (content type, synonyms)
+    with django_assert_max_num_queries(8):
+        small = search(client, q="jeugd")
+    for number in range(30):
+        KnowledgeProductFactory(title=f"Jeugd {number}", summary="Jeugd en gezin.")
+    indexing.rebuild(keys=["kennisproduct"])
+    search(client, q="jeugd")
+    with django_assert_max_num_queries(8):
+        large = search(client, q="jeugd")
+    assert len(titles(large)) == 20 > len(titles(small))
+
+
+@pytest.mark.django_db
+def test_themes_and_organisations_stay_findable(client, corpus):
+    OrganisationFactory(
+        name="Vereniging van Nederlandse Gemeenten", abbreviation="VNG", website="https://vng.nl"
+    )
+    indexing.rebuild(keys=["organisatie"])
+    html = search(client, q="vng")
+    assert "Vereniging van Nederlandse Gemeenten (VNG)" in titles(html)
+    assert 'href="https://vng.nl" rel="noopener"' in html
+    assert "Jeugd" in titles(search(client, q="jeugd", soort="thema"))
+
+
+@pytest.mark.django_db
+def test_unpublished_product_leaves_the_index(client, corpus, django_capture_on_commit_callbacks):
+    product = corpus["cafe"]
+    with django_capture_on_commit_callbacks(execute=True):
+        product.unpublish()
+    assert "Het Taalcafé van de bibliotheek" not in titles(search(client, q="cafe"))
+
+
+@pytest.mark.django_db
+def test_publishing_indexes_the_product_after_the_commit(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        KnowledgeProductFactory(title="Nieuw over schuldhulpverlening")
+    assert "Nieuw over schuldhulpverlening" in titles(search(client, q="schulden"))
