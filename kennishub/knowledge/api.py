@@ -6,7 +6,12 @@ Read-only and public, like the pages. A product is addressed by its persistent i
 from django.db.models import Case, IntegerField, Q, When
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import permissions, serializers, viewsets
 
 from kennishub.core.api import (
@@ -109,7 +114,8 @@ class KnowledgeProductFilter(filters.FilterSet):
     gemeente = filters.CharFilter(
         field_name="source_municipalities__code", label=_("CBS code of a municipality of the practice.")
     )
-    jaar = filters.NumberFilter(field_name="publication_date__year", label=_("Year of publication."))
+    # A year Python's dates can hold; 0 or 99999 would crash the date lookup instead of a 400.
+    jaar = filters.NumberFilter(method="filter_year", label=_("Year of publication."))
     gearchiveerd = StrictBooleanFilter(
         method="filter_archived", label=_("Only archived (true) or current (false).")
     )
@@ -124,6 +130,11 @@ class KnowledgeProductFilter(filters.FilterSet):
     class Meta:
         model = KnowledgeProductPage
         fields: list[str] = []
+
+    def filter_year(self, queryset, name, value):
+        if value != int(value) or not 1 <= value <= 9999:  # no such year: nothing was published then
+            return queryset.none()
+        return queryset.filter(publication_date__year=int(value))
 
     def filter_archived(self, queryset, name, value):
         return queryset.filter(programme__archived_at__isnull=not value)
@@ -142,7 +153,16 @@ class KnowledgeProductFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("List knowledge products")),
+    list=extend_schema(
+        summary=_("List knowledge products"),
+        parameters=[
+            OpenApiParameter(
+                "jaar",
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+                description=_("Year of publication."),
+            )
+        ],
+    ),
     retrieve=extend_schema(summary=_("Get one knowledge product by its persistent identifier")),
 )
 class KnowledgeProductViewSet(viewsets.ReadOnlyModelViewSet):

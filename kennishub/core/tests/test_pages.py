@@ -75,7 +75,8 @@ def test_shell_pages_load_styles_and_scripts_from_static_without_inline_code(cli
 def test_navigation_links_only_to_sections_that_exist(client):
     links = nav_links(client.get("/").content.decode())
 
-    assert links[:2] == [reverse("core:home"), reverse("core:themes")]  # then the sections of later apps
+    assert links[0] == reverse("core:home")
+    assert reverse("core:themes") in links
     for link in links:
         assert client.get(link).status_code == 200
 
@@ -328,7 +329,8 @@ def test_404_page_is_dutch_and_uses_the_shell(client):
     html = response.content.decode()
     assert "Pagina niet gevonden" in html
     assert '<html lang="nl"' in html
-    assert nav_links(html)[:2] == ["/", "/themas/"]
+    assert nav_links(html)[0] == "/"
+    assert "/themas/" in nav_links(html)
 
 
 def test_500_page_renders_without_request_or_context_processors():
