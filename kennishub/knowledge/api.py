@@ -115,7 +115,9 @@ class KnowledgeProductFilter(filters.FilterSet):
         field_name="source_municipalities__code", label=_("CBS code of a municipality of the practice.")
     )
     # A year Python's dates can hold; 0 or 99999 would crash the date lookup instead of a 400.
-    jaar = filters.NumberFilter(method="filter_year", label=_("Year of publication."))
+    jaar = filters.NumberFilter(
+        method="filter_year", label=_("Year of publication."), min_value=1, max_value=9999, decimal_places=0
+    )
     gearchiveerd = StrictBooleanFilter(
         method="filter_archived", label=_("Only archived (true) or current (false).")
     )
@@ -132,9 +134,7 @@ class KnowledgeProductFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_year(self, queryset, name, value):
-        if value != int(value) or not 1 <= value <= 9999:  # no such year: nothing was published then
-            return queryset.none()
-        return queryset.filter(publication_date__year=int(value))
+        return queryset.filter(publication_date__year=int(value))  # 1..9999, whole: validated
 
     def filter_archived(self, queryset, name, value):
         return queryset.filter(programme__archived_at__isnull=not value)
