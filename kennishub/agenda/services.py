@@ -336,6 +336,10 @@ def undo_merge(*, merge: Merge, actor: User) -> Merge:
     source = _lock(merge.source)
     if source.status != Question.Status.MERGED or source.merged_into_id != merge.target_id:
         raise InvalidState(_("This merge can no longer be undone."))
+    # After A -> B and B -> C, the supports that came from A sit on C: undoing A -> B now would
+    # leave them there. The later merge has to be undone first; then everything goes back.
+    if _lock(merge.target).status == Question.Status.MERGED:
+        raise InvalidState(_("The remaining question has since been merged itself. Undo that merge first."))
     Support.objects.filter(pk__in=merge.moved_support_ids, question_id=merge.target_id).update(
         question=source
     )

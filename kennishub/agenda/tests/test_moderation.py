@@ -113,6 +113,24 @@ def test_merge_moves_supports_and_asker_and_undo_restores_everything(broker_clie
     assert Support.objects.count() == 3
 
 
+def test_undo_of_a_chained_merge_waits_for_the_later_merge_and_then_restores_everything(broker):
+    first, second, third = QuestionFactory(), QuestionFactory(), QuestionFactory()
+    supporter = SupportFactory(question=first)
+    earlier = services.merge_questions(source=first, target=second, actor=broker)
+    later = services.merge_questions(source=second, target=third, actor=broker)
+
+    with pytest.raises(services.InvalidState):
+        services.undo_merge(merge=earlier, actor=broker)
+    services.undo_merge(merge=later, actor=broker)
+    services.undo_merge(merge=earlier, actor=broker)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status != Question.Status.MERGED and second.status != Question.Status.MERGED
+    assert list(first.supports.values_list("pk", flat=True)) == [supporter.pk]
+    assert not third.supports.exists() and not second.supports.exists()
+
+
 def test_merged_question_page_leads_to_the_remaining_question(client, broker):
     target = QuestionFactory()
     source = QuestionFactory()
