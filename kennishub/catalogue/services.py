@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,15 +24,26 @@ from kennishub.core import audit, progress
 from kennishub.core.exceptions import DomainError
 from kennishub.core.models import AdministrativeRole, Municipality, Theme, WorkField
 
+from .forms import LOAD_RANGES, PRICE_RANGES
 from .harvest import registry
-from .harvest.base import CourseRecord, FeedRefused, ParseResult, Rejection
+from .harvest.base import (
+    PARSER_VERSION,
+    CourseRecord,
+    FeedRefused,
+    LazyRecord,
+    ParseResult,
+    RecordError,
+    Rejection,
+    duplicate_rejection,
+)
 from .harvest.fetch import check_size, fetch
-from .models import Course, CourseRun, Feed, HarvestRun, Interest, Provider
+from .models import Course, CourseFacet, CourseFacetTotal, CourseRun, Feed, HarvestRun, Interest, Provider
 
 logger = logging.getLogger(__name__)
 
 audit.register_action("catalogue.harvest.applied", gettext_lazy("Feed harvested"))
 audit.register_action("catalogue.interest.shown", gettext_lazy("Interest in a course shown"))
+audit.register_action("catalogue.course.collective", gettext_lazy("Collective offer of a course changed"))
 
 MAX_LINKS = 20_000  # programs one directory (with its sub-directories) may list
 MAX_DIRECTORY_DEPTH = 3
@@ -304,27 +315,18 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
     provider, channel = run.provider, run.channel
     grace = run.feed.grace_period if run.feed else timedelta(0)
     default_themes = sorted(run.feed.default_themes.values_list("pk", flat=True)) if run.feed else []
-    salt = ",".join(map(str, default_themes))
-    hashed = []
-    for position, record in enumerate(result.records, start=1):
-        hashed.append((record, hashlib.sha256(f"{record.content_hash()}|{salt}".encode()).hexdigest()))
-        if run.job and position % PROGRESS_STEP == 0:
-            progress.advance(run.job, steps=PROGRESS_STEP, message=_("Comparing records"))
-    if run.job:
-        run.job.total = len(hashed) or None
-        run.job.save(update_fields=["total", "updated_at"])
-        progress.advance(run.job, steps=len(hashed) % PROGRESS_STEP, message=_("Saving"))
+    prepared, skipped, rejections = _prepare(run, result, default_themes)
     counts = _Counts()
     changed_ids: list[int] = []
     try:
         with transaction.atomic():
             Provider.objects.select_for_update().get(pk=provider.pk)  # one harvest per provider at a time
             changed_ids = _write(
-                provider, channel, hashed, result.rejections, counts, grace, default_themes, now
+                provider, channel, prepared, skipped, rejections, counts, grace, default_themes, now
             )
             if run.dry_run:
                 raise _DryRunRollback
-            _record_report(run, counts, result.rejections, now)
+            _record_report(run, counts, rejections, now)
             audit.record(
                 provider,
                 "catalogue.harvest.applied",
@@ -341,13 +343,67 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
 
                 transaction.on_commit(partial(index_courses.enqueue, changed_ids))
     except _DryRunRollback:
-        _record_report(run, counts, result.rejections, now)
+        _record_report(run, counts, rejections, now)
     if run.job:
         progress.finish(run.job, message=_report_line(run))
     return run
 
 
-def _write(provider, channel, hashed, rejections, counts: _Counts, grace, default_themes, now) -> list[int]:
+def _prepare(run: HarvestRun, result: ParseResult, default_themes: list[int]):
+    """Sort the parsed records into unchanged (skipped unbuilt), to write, and rejected.
+
+    One query reads the stored hash of every course of the channel. A lazily parsed record whose
+    source hash matches is counted as unchanged without being built or validated; every other
+    record is built here, where a RecordError rejects it alone. Runs before the write transaction,
+    so the live progress is visible.
+    """
+    salt = ",".join(map(str, default_themes))
+    known = {
+        external_id: (content_hash, status, missing_since)
+        for external_id, content_hash, status, missing_since in Course.objects.filter(
+            provider=run.provider, channel=run.channel
+        ).values_list("external_id", "content_hash", "status", "missing_since")
+    }
+    if run.job:
+        run.job.total = len(result.records) or None
+        run.job.save(update_fields=["total", "updated_at"])
+    prepared: list[tuple[CourseRecord, str]] = []
+    skipped: set[str] = set()
+    rejections = list(result.rejections)
+    seen: set[str] = set()
+    for position, item in enumerate(result.records, start=1):
+        if run.job and position % PROGRESS_STEP == 0:
+            progress.advance(run.job, steps=PROGRESS_STEP, message=_("Comparing records"))
+        if isinstance(item, LazyRecord):
+            content_hash = hashlib.sha256(f"{item.source_hash}|{salt}|{PARSER_VERSION}".encode()).hexdigest()
+            unchanged = known.get(item.external_id) == (content_hash, Course.Status.OFFERED, None)
+            if item.external_id and item.external_id not in seen and unchanged:
+                seen.add(item.external_id)
+                skipped.add(item.external_id)
+                continue
+            try:
+                record = item.build()
+            except RecordError as error:
+                rejections.append(Rejection(item.label, error.field, error.reason, item.external_id))
+                continue
+            label = item.label
+        else:
+            record, label = item, item.external_id
+            content_hash = hashlib.sha256(f"{record.content_hash()}|{salt}".encode()).hexdigest()
+        if record.external_id in seen:
+            rejections.append(duplicate_rejection(label))
+            continue
+        seen.add(record.external_id)
+        prepared.append((record, content_hash))
+    if run.job:
+        progress.advance(run.job, steps=len(result.records) % PROGRESS_STEP, message=_("Saving"))
+    return prepared, skipped, rejections
+
+
+def _write(
+    provider, channel, hashed, skipped, rejections, counts: _Counts, grace, default_themes, now
+) -> list[int]:
+    counts.unchanged += len(skipped)
     existing = {
         row[0]: row[1:]
         for row in Course.objects.filter(provider=provider, channel=channel).values_list(
@@ -397,11 +453,12 @@ def _write(provider, channel, hashed, rejections, counts: _Counts, grace, defaul
         _write_relations(written, lookup, default_themes)
         _write_runs(written, lookup, {c.pk for c, _r in updates})
 
-    seen = {record.external_id for record, _h in hashed} | {r.external_id or r.record for r in rejections}
+    seen = {record.external_id for record, _h in hashed} | skipped
+    seen |= {r.external_id or r.record for r in rejections}
     withdrawn_ids = _withdraw_missing(existing, seen, counts, grace, now)
     changed = [c.pk for c, _r in written] + withdrawn_ids
     if written or withdrawn_ids:
-        _mark_duplicates(provider)
+        refresh_facets(changed + _mark_duplicates(provider))
     return changed
 
 
@@ -505,10 +562,11 @@ def _withdraw_missing(existing, seen, counts: _Counts, grace, now) -> list[int]:
     return withdraw
 
 
-def _mark_duplicates(provider: Provider) -> None:
+def _mark_duplicates(provider: Provider) -> list[int]:
     """The same course through two channels of one provider: show the first copy, link the others.
 
     Courses match on the provider's course code, or on the exact title when a channel gives none.
+    Returns the ids of courses whose link changed.
     """
     groups = defaultdict(list)
     rows = Course.objects.filter(provider=provider, status=Course.Status.OFFERED).values_list(
@@ -524,12 +582,17 @@ def _mark_duplicates(provider: Provider) -> None:
             target = primary if (pk != primary and len(channels) > 1) else None
             if duplicate_of != target:
                 changes[target].append(pk)
+    changed = []
     for target, pks in changes.items():
         Course.objects.filter(pk__in=pks).update(duplicate_of_id=target)
+        changed.extend(pks)
     # A withdrawn primary no longer hides its copies.
-    Course.objects.filter(
+    released = Course.objects.filter(
         provider=provider, status=Course.Status.WITHDRAWN, duplicate_of__isnull=False
-    ).update(duplicate_of=None)
+    )
+    changed.extend(released.values_list("pk", flat=True))
+    released.update(duplicate_of=None)
+    return changed
 
 
 def _record_report(run: HarvestRun, counts: _Counts, rejections, now) -> None:
@@ -631,7 +694,156 @@ def refresh_next_starts() -> int:
         .order_by("start_date")
         .values("start_date")[:1]
     )
-    return Course.objects.filter(next_start__lt=today).update(next_start=Subquery(upcoming))
+    with transaction.atomic():
+        moved = list(Course.objects.filter(next_start__lt=today).values_list("pk", flat=True))
+        Course.objects.filter(pk__in=moved).update(next_start=Subquery(upcoming))
+        # A run that began no longer counts for the format and province filters.
+        refresh_facets(moved)
+    return len(moved)
+
+
+@transaction.atomic
+def update_collective(*, course: Course, actor=None) -> Course:
+    """Save staff's collective flag, note and member price of `course`, and its facet rows."""
+    course.save(update_fields=["is_collective", "collective_note", "member_price", "updated_at"])
+    refresh_facets([course.pk])
+    audit.record(
+        course,
+        "catalogue.course.collective",
+        actor=actor,
+        data={"is_collective": course.is_collective, "member_price": str(course.member_price or "")},
+    )
+    return course
+
+
+# --- the facet rows of the catalogue ---------------------------------------------------------------
+
+FACET_CHUNK = 5_000
+
+
+def _range_sql(column: str, low, high) -> tuple[str, list]:
+    # The same ranges as the filter form: [low, high), and a high of 0 means "exactly 0" (free).
+    sql, params = [f"c.{column} IS NOT NULL"], []
+    if low is not None:
+        sql.append(f"c.{column} >= %s")
+        params.append(low)
+    if high is not None:
+        sql.append(f"c.{column} < %s" if high else f"c.{column} = %s")
+        params.append(high)
+    return " AND ".join(sql), params
+
+
+def _facet_selects(listed: str, listed_params: list) -> tuple[str, list]:
+    """One SELECT (course id, facet, value) per kind of facet row, joined with UNION ALL.
+
+    Only table and column names of our own models and constant facet names are put into the text;
+    every value is a parameter. Each part's placeholders are the `listed` ones, then its own.
+    """
+    q = connection.ops.quote_name
+    course, run = q(Course._meta.db_table), q(CourseRun._meta.db_table)
+
+    def text(column: str) -> str:
+        return f"CAST({column} AS VARCHAR(80))"
+
+    def of_course(facet: str, value: str, condition: str = "") -> str:
+        return f"SELECT c.id, '{facet}', {value} FROM {course} c WHERE {listed}{condition}"  # noqa: S608
+
+    parts: list[tuple[str, list]] = [
+        (of_course("alle", "'1'"), []),
+        (of_course("aanbieder", text("c.provider_id")), []),
+        (of_course("collectief", "'1'", " AND c.is_collective = %s"), [True]),
+    ]
+    for facet, column, ranges in (
+        ("prijs", "lowest_price", PRICE_RANGES),
+        ("studiebelasting", "study_load_hours", LOAD_RANGES),
+    ):
+        for key, (_label, low, high) in ranges.items():
+            condition, params = _range_sql(column, low, high)
+            parts.append((of_course(facet, f"'{key}'", f" AND {condition}"), params))
+    for facet, relation in (
+        ("thema", Course.themes),
+        ("rol", Course.administrative_roles),
+        ("werkveld", Course.work_fields),
+    ):
+        through = q(relation.through._meta.db_table)
+        target = text("t." + q(relation.field.m2m_reverse_name()))
+        parts.append(
+            (
+                f"SELECT t.course_id, '{facet}', {target} FROM {through} t "  # noqa: S608
+                f"JOIN {course} c ON c.id = t.course_id WHERE {listed}",
+                [],
+            )
+        )
+    # Runs that still start: not cancelled, not begun (the daily refresh_next_starts moves this on).
+    runs = (
+        f"FROM {run} r JOIN {course} c ON c.id = r.course_id "
+        f"WHERE {listed} AND r.status <> %s AND r.start_date >= %s"
+    )
+    run_params = [CourseRun.Status.CANCELLED, timezone.localdate()]
+    province = text("r.province_id")
+    parts += [
+        (f"SELECT DISTINCT r.course_id, 'vorm', r.run_format {runs} AND r.run_format <> ''", run_params),
+        (
+            f"SELECT DISTINCT r.course_id, 'provincie', {province} {runs} AND r.province_id IS NOT NULL",
+            run_params,
+        ),
+        (
+            f"SELECT DISTINCT r.course_id, 'run', r.run_format || ':' || {province} {runs} "
+            "AND r.run_format <> '' AND r.province_id IS NOT NULL",
+            run_params,
+        ),
+    ]
+    sql = " UNION ALL ".join(part for part, _params in parts)
+    params = [p for _part, extra in parts for p in (*listed_params, *extra)]
+    return sql, params
+
+
+def refresh_facets(course_ids=None) -> None:
+    """Rebuild the facet rows of `course_ids` (every course when None) from the courses themselves.
+
+    Set-based SQL, in chunks: a harvest of 50,000 courses costs a few statements, not one per row.
+    Call it in the transaction that changed the courses, so the catalogue never sees half of it.
+    """
+    table = connection.ops.quote_name(CourseFacet._meta.db_table)
+    listed_sql = "c.status = %s AND c.duplicate_of_id IS NULL"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if course_ids is None:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            sql, params = _facet_selects(listed_sql, [Course.Status.OFFERED])
+            cursor.execute(f"INSERT INTO {table} (course_id, facet, value) {sql}", params)
+            _refresh_totals(cursor)
+            return
+        ids = sorted(set(course_ids))
+        if not ids:
+            return
+        for start in range(0, len(ids), FACET_CHUNK):
+            chunk = ids[start : start + FACET_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE course_id IN ({marks})", chunk)  # noqa: S608
+            sql, params = _facet_selects(
+                f"{listed_sql} AND c.id IN ({marks})", [Course.Status.OFFERED, *chunk]
+            )
+            cursor.execute(f"INSERT INTO {table} (course_id, facet, value) {sql}", params)
+        _refresh_totals(cursor)
+
+
+def _refresh_totals(cursor) -> None:
+    """Recount CourseFacetTotal from the facet rows; concurrent harvests take turns on one row lock."""
+    lock = CourseFacetTotal.objects.select_for_update().filter(facet="alle", value="1")
+    if not list(lock):
+        CourseFacetTotal.objects.get_or_create(facet="alle", value="1")
+        list(lock)
+    q = connection.ops.quote_name
+    totals, rows = q(CourseFacetTotal._meta.db_table), q(CourseFacet._meta.db_table)
+    cursor.execute(f"DELETE FROM {totals} WHERE facet <> 'alle'")  # noqa: S608
+    cursor.execute(
+        f"INSERT INTO {totals} (facet, value, count) SELECT facet, value, COUNT(*) FROM {rows} "  # noqa: S608
+        "WHERE facet NOT IN ('alle', 'run') GROUP BY facet, value"
+    )
+    cursor.execute(
+        f"UPDATE {totals} SET count = (SELECT COUNT(*) FROM {rows} WHERE facet = 'alle') "  # noqa: S608
+        "WHERE facet = 'alle'"
+    )
 
 
 # --- interest --------------------------------------------------------------------------------------

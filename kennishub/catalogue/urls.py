@@ -9,6 +9,7 @@ urlpatterns = [
     path("opleidingen/sjabloon.csv", views.template_download, name="template"),
     path("opleidingen/thema-interesse/", views.theme_interest, name="theme_interest"),
     path("opleidingen/aanbieders/<slug:code>/", views.provider_detail, name="provider"),
+    path("opleidingen/vraag/", views.demand, name="demand"),
     path("opleidingen/oogst/", views.harvest_list, name="harvest_list"),
     path("opleidingen/oogst/proef/", views.dry_run, name="dry_run"),
     path("opleidingen/oogst/aan-de-beurt/", views.harvest_due, name="harvest_due"),

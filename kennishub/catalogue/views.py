@@ -37,13 +37,18 @@ def _crumbs(*items):
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(request.GET or None, choices=selectors.filter_choices())
+    ref = selectors.reference()
+    form = CatalogueFilterForm(request.GET or None, choices=ref.choices)
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET else {}
     filters = selectors.Filters.from_form(
         data if valid else {k: v for k, v in data.items() if k not in form.errors}
     )
-    page_obj = Paginator(selectors.catalogue(filters), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    facets = selectors.facets(filters, ref)
+    # The facet query has counted the matches already: the paginator needs no COUNT of its own.
+    courses = selectors.catalogue(filters, ref, matching=facets.matching)
+    paginator = Paginator(selectors.Counted(courses, facets.total), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("pagina"))
     theme = None
     show_theme_interest = False
     if len(filters.themes) == 1:
@@ -57,7 +62,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "facets": selectors.facets(filters),
+            "facets": facets.values,
+            "facets_estimated": facets.estimated,
             "page_obj": page_obj,
             "sorts": SORTS,
             "theme": theme,
@@ -196,6 +202,26 @@ def template_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(spreadsheet.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="kennishub-opleidingen-sjabloon.csv"'
     return response
+
+
+@require_safe
+@login_required
+@permission_required("catalogue.view_interest", raise_exception=True)
+def demand(request: HttpRequest) -> HttpResponse:
+    """For staff: how many members showed interest, per course, theme and province."""
+    return render(
+        request,
+        "catalogue/demand.html",
+        {
+            "by_course": selectors.interest_by_course()[:200],
+            "by_theme": selectors.interest_by_theme(),
+            "by_province": selectors.interest_by_province(),
+            "by_theme_and_province": selectors.interest_by_theme_and_province()[:200],
+            "breadcrumbs": _crumbs(
+                (_("Courses and training"), reverse("catalogue:index")), (_("Demand from members"), None)
+            ),
+        },
+    )
 
 
 # --- harvest reports: providers see their own, staff see all ------------------------------------

@@ -10,7 +10,12 @@ A file may hold one program, several programs (a JSON list, ``{"programs": [...]
 wrapping ``program`` elements), or be a directory that lists program and sub-directory URLs.
 """
 
+import hashlib
+import json
+import re
 from decimal import Decimal
+from functools import partial
+from xml.sax.saxutils import unescape
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +34,7 @@ from .base import (
     RUN_OPEN,
     CourseRecord,
     FeedRefused,
+    LazyRecord,
     ParseResult,
     RecordError,
     RunRecord,
@@ -43,11 +49,14 @@ from .base import (
     parse_json,
     parse_xml,
     require_title,
+    scan_xml,
     strip_html,
     unique,
+    xml_fragment,
 )
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_CHARREFS = {"&quot;": '"', "&apos;": "'"}
 
 # EDU-DEX theme vocabulary in Dutch, as shown to our users (values from program.schema.json).
 THEMES_NL = {
@@ -435,16 +444,55 @@ def parse(data: bytes) -> ParseResult:
         else:
             raise FeedRefused(_("The JSON file holds no EDU-DEX program."))
     else:
-        root = parse_xml(data)
-        if local_name(root.tag) == "edudexDirectory":
-            return _directory(root)
-        programs = _xml_programs(root)
-        if not programs:
+        scan = scan_xml(data, child="program")  # the whole file is checked before anything is built
+        if scan.root in ("edudexDirectory", "program"):  # small files: read them whole
+            root = parse_xml(scan.data)
+            if scan.root == "edudexDirectory":
+                return _directory(root)
+            return collect(_xml_programs(root), build_program, _identify)
+        if not scan.spans:
             raise FeedRefused(
-                _("The XML file holds no EDU-DEX program (root element “%(root)s”).")
-                % {"root": local_name(root.tag)}
+                _("The XML file holds no EDU-DEX program (root element “%(root)s”).") % {"root": scan.root}
             )
-    return collect(programs, build_program, _identify)
+        return ParseResult(records=[_lazy_xml(scan, span, n) for n, span in enumerate(scan.spans, start=1)])
+    return ParseResult(records=[_lazy_json(program, n) for n, program in enumerate(programs, start=1)])
+
+
+_PROGRAM_ID = re.compile(
+    rb"<(?:[\w.-]+:)?programId(?:\s[^>]*)?>\s*(?:<!\[CDATA\[)?\s*([^<\]]*?)\s*(?:\]\]>)?\s*</", re.S
+)
+
+
+def _build_xml(scan, span) -> CourseRecord:
+    try:
+        element = xml_fragment(scan, span)
+    except FeedRefused as refusal:  # cannot happen after the scan, but never let one record stop all
+        raise RecordError("program", refusal.reason) from refusal
+    return build_program(_element_value(element))
+
+
+def _lazy_xml(scan, span, position: int) -> LazyRecord:
+    source = scan.data[span[0] : span[1]]
+    found = _PROGRAM_ID.search(source)
+    # Only a hint to find the stored hash; the built record carries the real id.
+    program_id = unescape(found.group(1).decode(errors="replace"), _CHARREFS).strip()[:200] if found else ""
+    return LazyRecord(
+        external_id=program_id,
+        label=program_id or _("program %(number)s") % {"number": position},
+        source_hash=hashlib.sha256(source).hexdigest(),
+        build=partial(_build_xml, scan, span),
+    )
+
+
+def _lazy_json(program, position: int) -> LazyRecord:
+    program_id = _text(_first(_first(program, "programClassification"), "programId"))[:200]
+    source = json.dumps(program, sort_keys=True, ensure_ascii=False, default=str)
+    return LazyRecord(
+        external_id=program_id,
+        label=program_id or _("program %(number)s") % {"number": position},
+        source_hash=hashlib.sha256(source.encode()).hexdigest(),
+        build=partial(build_program, program),
+    )
 
 
 registry.register("edudex", gettext_lazy("EDU-DEX (XML or JSON)"), parse)

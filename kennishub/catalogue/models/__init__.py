@@ -1,4 +1,20 @@
 from .harvest import Feed, HarvestRun
-from .offer import Course, CourseRun, Interest, Provider
+from .offer import (
+    Course,
+    CourseFacet,
+    CourseFacetTotal,
+    CourseRun,
+    Interest,
+    Provider,
+)
 
-__all__ = ["Course", "CourseRun", "Feed", "HarvestRun", "Interest", "Provider"]
+__all__ = [
+    "Course",
+    "CourseFacet",
+    "CourseFacetTotal",
+    "CourseRun",
+    "Feed",
+    "HarvestRun",
+    "Interest",
+    "Provider",
+]

@@ -146,7 +146,12 @@ class Course(index.Indexed, models.Model):
                 fields=["provider", "channel", "external_id"], name="catalogue_course_unique_source"
             )
         ]
-        indexes = [models.Index(fields=["status", "duplicate_of"], name="catalogue_course_listed")]
+        indexes = [
+            models.Index(fields=["status", "duplicate_of"], name="catalogue_course_listed"),
+            # The two orders of the catalogue page; PostgreSQL sorts NULLs last in an ascending index.
+            models.Index(fields=["next_start", "title", "id"], name="catalogue_course_by_start"),
+            models.Index(fields=["lowest_price", "title", "id"], name="catalogue_course_by_price"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -157,6 +162,49 @@ class Course(index.Indexed, models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
+
+
+class CourseFacet(models.Model):
+    """One facet value of a listed course: the catalogue filters and counts on these rows alone.
+
+    A narrow, denormalised copy of what the facets need ("thema" 12, "vorm" klassikaal, "run"
+    klassikaal:7 for a run's format and province together, "prijs" tot-500, "alle" 1 for every
+    listed course), kept by ``services.refresh_facets`` whenever a harvest, a withdrawal, a
+    duplicate or staff change a course. Only listed courses have rows.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+", db_index=False)
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "facet", "value"], name="catalogue_facet_unique")
+        ]
+        indexes = [models.Index(fields=["facet", "value", "course"], name="catalogue_facet_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
+
+
+class CourseFacetTotal(models.Model):
+    """How many listed courses carry each facet value: the counts of the catalogue without filters.
+
+    Recomputed by ``services.refresh_facets`` in the same transaction; the ("alle", "1") row holds
+    the number of listed courses and is locked while the totals are rebuilt.
+    """
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=80)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "value"], name="catalogue_facet_total_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.count}"
 
 
 class CourseRun(models.Model):

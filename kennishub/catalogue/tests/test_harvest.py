@@ -180,3 +180,50 @@ def test_harvested_courses_are_found_by_the_front_door_search(
         harvest(provider, "edudex", "edudex/example-program.xml")
     response = client.get("/zoeken/", {"q": "Omgevingswet"})
     assert Course.objects.get().get_absolute_url() in response.content.decode()
+
+
+def test_unchanged_programs_are_compared_by_source_hash_without_being_built(provider, monkeypatch):
+    from kennishub.catalogue.harvest import edudex
+
+    first = harvest(provider, "edudex", "edudex/mixed-programs.xml")
+    assert (first.created, first.rejected) == (1, 2)
+    before = snapshot()
+
+    build = edudex.build_program
+
+    def must_not_build_the_good_one(program):
+        assert "GOED-1" not in str(program), "an unchanged program was built"
+        return build(program)
+
+    monkeypatch.setattr(edudex, "build_program", must_not_build_the_good_one)
+    again = harvest(provider, "edudex", "edudex/mixed-programs.xml")
+    # The good program is skipped unbuilt; the two bad ones are built again, and rejected again.
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert [r["record"] for r in again.rejections] == ["programma 2", "FOUT-3"]
+    assert snapshot() == before
+
+
+def test_a_file_broken_after_good_programs_writes_nothing(provider):
+    good = fixture_bytes("edudex/mixed-programs.xml")
+    truncated = good[: good.rindex(b"</ed:program>")]  # the end of the file is missing
+    run = harvest(provider, "edudex", "kapot.xml", content=truncated)
+    assert run.status == HarvestRun.Status.REFUSED and "geen geldige XML" in run.reason
+    assert not Course.objects.exists()
+
+
+def test_xml_in_another_declared_encoding_is_read(provider):
+    text = fixture_bytes("edudex/mixed-programs.xml").decode()
+    latin = text.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace(
+        "Voor teamleiders in gemeenten.", "Voor teamleiders in gemeenten, één dag."
+    )
+    run = harvest(provider, "edudex", "latin.xml", content=latin.encode("iso-8859-1"))
+    assert run.created == 1
+    assert Course.objects.get().summary == "Voor teamleiders in gemeenten, één dag."
+
+
+def test_a_dtd_deep_inside_a_large_feed_is_still_refused(provider):
+    good = fixture_bytes("edudex/mixed-programs.xml")
+    hostile = good.replace(b"<!-- Written", b'<!DOCTYPE x [<!ENTITY a "b">]><!-- Written', 1)
+    run = harvest(provider, "edudex", "dtd.xml", content=hostile)
+    assert run.status == HarvestRun.Status.REFUSED and "DTD" in run.reason
+    assert not Course.objects.exists()

@@ -43,6 +43,7 @@ def catalogue():
     c = CourseFactory(title="Begroting lezen", lowest_price=Decimal(2000), next_start=soon(5))
     CourseRunFactory(course=c, province=utrecht, run_format="klassikaal", start_date=soon(5))
     CourseFactory(title="Oud aanbod", withdrawn=True)
+    services.refresh_facets()  # factories write rows directly; a harvest refreshes them itself
     return {"theme": theme, "utrecht": utrecht, "a": a, "b": b, "c": c}
 
 
@@ -231,3 +232,71 @@ def test_next_start_moves_on_when_a_run_has_started(catalogue):
     services.refresh_next_starts()
     course.refresh_from_db()
     assert course.next_start == later.start_date
+
+
+def test_catalogue_page_needs_the_same_number_of_queries_for_more_courses(
+    client, catalogue, django_assert_max_num_queries
+):
+    three = {"thema": "jeugd", "vorm": "klassikaal", "provincie": catalogue["utrecht"].code}
+    for n in range(25):
+        course = CourseFactory(title=f"Jeugd {n}", next_start=soon(n + 1))
+        course.themes.add(catalogue["theme"])
+        CourseRunFactory(course=course, province=catalogue["utrecht"], start_date=soon(n + 1))
+    services.refresh_facets()
+    with django_assert_max_num_queries(19):  # 5 reference tables, 2 per facet group, the list
+        response = client.get(reverse("catalogue:index"), three)
+    assert response.context["page_obj"].paginator.count == 26
+    assert len(titles(response)) == 20
+    assert {f.value: f.count for f in response.context["facets"]["thema"]} == {"jeugd": 26}
+
+
+def test_start_date_range_needs_one_run_with_format_and_place_in_it(client, catalogue):
+    a = catalogue["a"]  # classroom in Utrecht in 10 days
+    CourseRunFactory(course=a, province=None, run_format="online", start_date=soon(60))
+    services.refresh_facets()
+    late = {"van": soon(50).isoformat(), "tot": soon(70).isoformat()}
+    assert titles(client.get(reverse("catalogue:index"), late)) == ["Jeugdzorg in de praktijk"]
+    late_in_utrecht = {**late, "provincie": catalogue["utrecht"].code}
+    assert titles(client.get(reverse("catalogue:index"), late_in_utrecht)) == []
+
+
+def test_a_harvest_keeps_the_facets_true_without_a_separate_refresh(client, provider):
+    theme = ThemeFactory(label="financiën", slug="financien")
+    services.harvest(
+        services.start_run(provider=provider, format_name="csv", source="x.csv"),
+        content=fixture_bytes("spreadsheet-example.csv"),
+    )
+    response = client.get(reverse("catalogue:index"))
+    listed = Course.objects.listed().count()
+    assert listed and response.context["page_obj"].paginator.count == listed
+    assert {f.value for f in response.context["facets"]["aanbieder"]} == {provider.code}
+    assert theme.slug in {f.value for f in response.context["facets"]["thema"]} or not theme.courses.exists()
+    # Withdrawn by an empty feed (no grace period without a Feed): gone from the list and the counts.
+    services.harvest(
+        services.start_run(provider=provider, format_name="csv", source="x.csv"),
+        content=fixture_bytes("spreadsheet-example.csv").splitlines()[0] + b"\n",
+    )
+    response = client.get(reverse("catalogue:index"))
+    assert response.context["page_obj"].paginator.count == 0
+    assert response.context["facets"]["aanbieder"] == []
+
+
+def test_staff_marking_a_course_collective_updates_the_facet(catalogue):
+    from kennishub.catalogue import selectors
+
+    course = catalogue["c"]
+    course.is_collective = True
+    services.update_collective(course=course)
+    counts = selectors.facets(selectors.Filters())
+    assert [(f.value, f.count) for f in counts.values["collectief"]] == [("on", 2)]
+
+
+def test_search_and_date_filters_count_only_listed_courses(client, catalogue):
+    CourseFactory(title="Jeugd van vroeger", withdrawn=True)
+    gone = CourseFactory(title="Jeugd elders", status=Course.Status.WITHDRAWN)
+    CourseRunFactory(course=gone, start_date=soon(10))
+    services.refresh_facets()
+    response = client.get(reverse("catalogue:index"), {"q": "jeugd"})
+    assert response.context["page_obj"].paginator.count == len(titles(response)) == 2
+    dated = client.get(reverse("catalogue:index"), {"van": soon(1).isoformat(), "tot": soon(15).isoformat()})
+    assert dated.context["page_obj"].paginator.count == len(titles(dated)) == 2

@@ -13,8 +13,8 @@ from .conftest import fixture_bytes
 
 
 def test_edudex_xml_and_json_forms_of_one_program_give_the_same_record():
-    from_xml = edudex.parse(fixture_bytes("edudex/example-program.xml"))
-    from_json = edudex.parse(fixture_bytes("edudex/example-program.json"))
+    from_xml = edudex.parse(fixture_bytes("edudex/example-program.xml")).built()
+    from_json = edudex.parse(fixture_bytes("edudex/example-program.json")).built()
     assert from_xml.rejections == from_json.rejections == []
     assert from_xml.records == from_json.records
     course = from_xml.records[0]
@@ -33,7 +33,7 @@ def test_edudex_xml_and_json_forms_of_one_program_give_the_same_record():
 
 
 def test_edudex_reads_prefixes_and_cdata_and_rejects_only_the_bad_programs():
-    result = edudex.parse(fixture_bytes("edudex/mixed-programs.xml"))
+    result = edudex.parse(fixture_bytes("edudex/mixed-programs.xml")).built()
     (good,) = result.records
     assert good.title == "Leiding geven aan verandering & <groei>"  # Dutch chosen, CDATA kept
     assert good.runs[0].run_format == "online"
