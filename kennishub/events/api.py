@@ -62,6 +62,9 @@ class SessionSerializer(SessionReferenceSerializer):
     vrije_plaatsen = serializers.SerializerMethodField(help_text=_("Free seats, per way of attending."))
     voor_bestuurders = serializers.BooleanField(source="for_administrators")
     voor_ambtenaren = serializers.BooleanField(source="for_civil_servants")
+    open_voor_iedereen = serializers.BooleanField(
+        source="open_to_everyone", help_text=_("Anyone may register, whatever their role.")
+    )
     themas = ThemeReferenceSerializer(source="themes", many=True, read_only=True)
     organisator = OrganisationReferenceSerializer(source="organiser", read_only=True, allow_null=True)
     programma = serializers.CharField(source="programme")
@@ -89,6 +92,7 @@ class SessionSerializer(SessionReferenceSerializer):
             "vrije_plaatsen",
             "voor_bestuurders",
             "voor_ambtenaren",
+            "open_voor_iedereen",
             "themas",
             "organisator",
             "programma",

@@ -30,6 +30,26 @@ class NotSameMunicipality(DomainError):
     default_message = _("A team consists of colleagues of the same municipality.")
 
 
+class NotInAudience(DomainError):
+    code = "buiten-doelgroep"
+    default_message = _("This session is meant for another audience.")
+
+
+class NoOutputYet(DomainError):
+    code = "nog-geen-opbrengst"
+    default_message = _("The output of a session can be published once the session is over.")
+
+
+class OutputExists(DomainError):
+    code = "opbrengst-bestaat"
+    default_message = _("A knowledge product has already been made of this session.")
+
+
+class NotTeamRegistrant(DomainError):
+    code = "niet-uw-team"
+    default_message = _("Only the colleague who registered the team can change it.")
+
+
 class GuestsNotAllowed(DomainError):
     code = "geen-gasten"
     default_message = _("For this session you need an account as a verified member.")

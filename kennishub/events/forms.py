@@ -78,6 +78,14 @@ class TeamForm(ModeFormMixin, forms.Form):
         return colleagues
 
 
+class ReplaceForm(forms.Form):
+    name = forms.CharField(label=_("Name of the colleague who takes the place"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address of the colleague who takes the place"))
+
+    def colleague(self) -> Colleague:
+        return Colleague(name=self.cleaned_data["name"].strip(), email=self.cleaned_data["email"].lower())
+
+
 class GuestForm(ModeFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))

@@ -18,6 +18,8 @@ from modelcluster.models import ClusterableModel
 from modelsearch import index
 from wagtail.models import Orderable
 
+from kennishub.accounts.models import Profile
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -71,6 +73,11 @@ class Session(index.Indexed, ClusterableModel):
     )
     capacity_physical = models.PositiveIntegerField(_("seats on site"), default=0)
     capacity_online = models.PositiveIntegerField(_("seats online"), default=0)
+    open_to_everyone = models.BooleanField(
+        _("open to everyone"),
+        default=False,
+        help_text=_("Anyone may register, whatever their role. The audience below is then only a guide."),
+    )
     for_administrators = models.BooleanField(_("for administrators (bestuurders)"), default=False)
     for_civil_servants = models.BooleanField(_("for civil servants (ambtenaren)"), default=True)
     administrative_roles = ParentalManyToManyField(
@@ -205,12 +212,43 @@ class Session(index.Indexed, ClusterableModel):
 
     @property
     def audience_labels(self) -> list[str]:
+        if self.open_to_everyone:
+            return [str(_("everyone"))]
         labels = []
         if self.for_administrators:
             labels.append(str(_("administrators")))
         if self.for_civil_servants:
             labels.append(str(_("civil servants")))
         return labels
+
+    def audience_description(self) -> str:
+        """Who the session is for, in words: "civil servants, Griffier". Empty: everyone."""
+        roles = [role.name for role in self.administrative_roles.all()]
+        parts = [str(_("civil servants"))] if self.for_civil_servants else []
+        if roles:
+            parts.extend(roles)  # specific roles narrow "administrators" down to these
+        elif self.for_administrators:
+            parts.insert(0, str(_("administrators")))
+        return ", ".join(parts)
+
+    def admits(self, *, role_kind: str, administrative_role_id: int | None) -> bool:
+        """Whether someone with this role belongs to the audience (the rule: services' docstring).
+
+        An unknown role (empty `role_kind`) is admitted only where the session is open to everyone
+        or names no audience at all.
+        """
+        if self.open_to_everyone:
+            return True
+        if not hasattr(self, "_audience_role_ids"):  # one query for a whole team, not one per person
+            self._audience_role_ids = {role.pk for role in self.administrative_roles.all()}
+        role_ids = self._audience_role_ids
+        if not (self.for_administrators or self.for_civil_servants or role_ids):
+            return True  # no audience chosen: nothing to hold anyone to
+        if role_kind == Profile.RoleKind.ADMINISTRATIVE:
+            return administrative_role_id in role_ids if role_ids else self.for_administrators
+        if role_kind == Profile.RoleKind.CIVIL_SERVICE:
+            return self.for_civil_servants
+        return False
 
 
 class SessionDate(Orderable):

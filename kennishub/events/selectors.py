@@ -11,7 +11,7 @@ from django.utils import timezone
 from kennishub.core import theme_sections
 from kennishub.core.models import Theme
 
-from .models import Registration, Session, SessionDate, seat_counts
+from .models import Registration, Session, SessionDate, Team, seat_counts
 
 
 def _with_related(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -48,9 +48,13 @@ def upcoming_sessions(
     if kind:
         sessions = sessions.filter(kind=kind)
     if audience == "bestuurders":
-        sessions = sessions.filter(for_administrators=True)
+        # Sessions for specific administrative roles (griffiers …) are for administrators too.
+        with_roles = Session.objects.filter(administrative_roles__isnull=False).values("pk")
+        sessions = sessions.filter(
+            Q(for_administrators=True) | Q(open_to_everyone=True) | Q(pk__in=with_roles)
+        )
     elif audience == "ambtenaren":
-        sessions = sessions.filter(for_civil_servants=True)
+        sessions = sessions.filter(Q(for_civil_servants=True) | Q(open_to_everyone=True))
     return _with_related(sessions).order_by("starts_at", "pk")
 
 
@@ -129,6 +133,30 @@ def registration_of(user, session: Session) -> Registration | None:
     )
 
 
+def teams_registered_by(user, *, session: Session | None = None) -> QuerySet[Team]:
+    """The teams `user` registered, newest session first, each with its registrations by name."""
+    teams = Team.objects.filter(registered_by=user)
+    if session is not None:
+        teams = teams.filter(session=session)
+    return (
+        teams.select_related("session", "municipality")
+        .prefetch_related(Prefetch("registrations", queryset=Registration.objects.order_by("name", "pk")))
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
+def may_submit_output(user) -> bool:
+    """Organisers (who may change sessions) and editors of the knowledge base (redactie)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_perm("events.change_session"):
+        return True
+    from kennishub.knowledge import selectors as knowledge_selectors
+
+    index = knowledge_selectors.knowledge_index()
+    return index is not None and index.permissions_for_user(user).can_add_subpage()
+
+
 def participants(session: Session, *, query: str = "") -> QuerySet[Registration]:
     """Everyone with a seat or on the waiting list, for the organiser; checked-in people too."""
     registrations = (
@@ -157,12 +185,15 @@ def evaluation_summary(session: Session) -> dict:
 
 
 def reach(session: Session) -> list[dict]:
-    """Registrations with a seat or attendance per municipality and kind of role; survives anonymisation."""
+    """Registrations with a seat or attendance per municipality, kind of role and administrative role.
+
+    Survives anonymisation: these fields are kept (privacy.py).
+    """
     return list(
         session.registrations.filter(Q(status=Registration.Status.CONFIRMED) | Q(checked_in_at__isnull=False))
-        .values("municipality__name", "role_kind")
+        .values("municipality__name", "role_kind", "administrative_role__name")
         .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(checked_in_at__isnull=False)))
-        .order_by("municipality__name", "role_kind")
+        .order_by("municipality__name", "role_kind", "administrative_role__name")
     )
 
 

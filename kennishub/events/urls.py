@@ -17,6 +17,9 @@ urlpatterns = [
     path("inschrijving/<str:token>/annuleren/", views.cancel_registration_view, name="cancel_registration"),
     path("inschrijving/<str:token>/accepteren/", views.accept_offer_view, name="accept_offer"),
     path("inchecken/<str:code>/", views.checkin_code_view, name="checkin_code"),
+    path("team/<int:pk>/", views.team_view, name="team"),
+    path("team/<int:pk>/<int:registration_pk>/annuleren/", views.team_cancel_view, name="team_cancel"),
+    path("team/<int:pk>/<int:registration_pk>/vervangen/", views.team_replace_view, name="team_replace"),
     path("<slug:slug>/", views.detail_view, name="detail"),
     path("<slug:slug>/aanmelden/", views.register_view, name="register"),
     path("<slug:slug>/team-aanmelden/", views.register_team_view, name="register_team"),
@@ -30,4 +33,5 @@ urlpatterns = [
     path("<slug:slug>/inchecken/<int:pk>/", views.checkin_one_view, name="checkin_one"),
     path("<slug:slug>/annuleren/", views.cancel_session_view, name="cancel_session"),
     path("<slug:slug>/wijziging-melden/", views.notify_change_view, name="notify_change"),
+    path("<slug:slug>/kennisproduct/", views.submit_output_view, name="submit_output"),
 ]

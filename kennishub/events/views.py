@@ -29,10 +29,11 @@ from .forms import (
     GuestForm,
     NotifyChangeForm,
     RegisterForm,
+    ReplaceForm,
     TeamForm,
     VerifyCertificateForm,
 )
-from .models import Material, Registration, Session
+from .models import Material, Registration, Session, Team
 
 PAGE_SIZE = 20
 MANAGE = "events.manage_participants"
@@ -190,6 +191,14 @@ def _detail_context(request: HttpRequest, session: Session, **extra) -> dict:
         and registration.checked_in_at is not None
         and session.is_past,
         "speakers": list(session.speakers.all()),
+        # Said before anyone tries; services.register refuses the same people.
+        "audience_refusal": services.audience_refusal(session=session, member=request.user)
+        if request.user.is_authenticated and registration is None and session.registration_is_open()
+        else "",
+        "my_teams": list(selectors.teams_registered_by(request.user, session=session))
+        if request.user.is_authenticated
+        else [],
+        "may_submit_output": selectors.may_submit_output(request.user),
         **extra,
     }
 
@@ -373,7 +382,67 @@ def accept_offer_view(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def my_registrations_view(request: HttpRequest) -> HttpResponse:
     registrations = selectors.registrations_of(request.user)
-    return render(request, "events/mine.html", {"registrations": registrations})
+    teams = selectors.teams_registered_by(request.user)
+    return render(request, "events/mine.html", {"registrations": registrations, "teams": teams})
+
+
+# --- the team registrant -----------------------------------------------------------------------
+
+
+def _my_team(request: HttpRequest, pk: int) -> Team:
+    # Someone else's team is not found rather than forbidden: its existence is nobody else's business.
+    return get_object_or_404(selectors.teams_registered_by(request.user), pk=pk)
+
+
+@require_GET
+@login_required
+def team_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "events/team.html", {"team": _my_team(request, pk)})
+
+
+@require_POST
+@login_required
+def team_cancel_view(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    team = _my_team(request, pk)
+    registration = get_object_or_404(team.registrations.all(), pk=registration_pk)
+    try:
+        services.cancel_team_member(registration=registration, registrant=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The place of %(name)s has been cancelled. They receive an e-mail.")
+            % {"name": registration.name},
+        )
+    return redirect("events:team", pk=team.pk)
+
+
+@login_required
+def team_replace_view(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    team = _my_team(request, pk)
+    registration = get_object_or_404(team.registrations.active(), pk=registration_pk)
+    form = ReplaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            newcomer = services.replace_team_member(
+                registration=registration, registrant=request.user, colleague=form.colleague()
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(new)s takes the place of %(old)s. Both receive an e-mail.")
+                % {"new": newcomer.name, "old": registration.name},
+            )
+            return redirect("events:team", pk=team.pk)
+    return render(
+        request,
+        "events/team_replace.html",
+        {"team": team, "registration": registration, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @verified_member_required
@@ -510,3 +579,25 @@ def notify_change_view(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, _("Describe what has changed."))
     return redirect("events:participants", slug=slug)
+
+
+@require_POST
+@login_required
+def submit_output_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers and editors make a draft "terugkijken" knowledge product of a past session."""
+    session = _session_or_404(slug)
+    if not selectors.may_submit_output(request.user):
+        raise PermissionDenied
+    try:
+        services.submit_output(session=session, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "A draft knowledge product has been made and offered to the editors for validation. "
+                "Once it is published, this page links to it."
+            ),
+        )
+    return redirect(session)

@@ -1,7 +1,8 @@
 """Organisers create and change sessions in the management environment (/beheer/kennissessies/).
 
-Wagtail logs each create and edit in the audit trail. After a save, new seats (a larger capacity)
-are offered to the waiting list at once (services.session_saved).
+Wagtail logs each create and edit in the audit trail. After a save, a changed date, format, place
+or online link is mailed to everyone registered, and new seats (a larger capacity) are offered to
+the waiting list at once (services.session_saved).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +30,15 @@ class SessionIndexView(IndexView):
 
 class SessionSavedMixin:
     def save_instance(self):
-        previous = Session.objects.filter(pk=self.form.instance.pk).values_list("status", flat=True).first()
+        before = Session.objects.filter(pk=self.form.instance.pk).first() if self.form.instance.pk else None
+        details = services.practical_details(before) if before else None
         instance = super().save_instance()
-        services.session_saved(session=instance, actor=self.request.user, previous_status=previous)
+        services.session_saved(
+            session=instance,
+            actor=self.request.user,
+            previous_status=before.status if before else None,
+            previous_details=details,
+        )
         return instance
 
 
@@ -81,6 +88,7 @@ class SessionViewSet(ModelViewSet):
                     FieldRowPanel([FieldPanel("capacity_physical"), FieldPanel("capacity_online")]),
                     MultiFieldPanel(
                         [
+                            FieldPanel("open_to_everyone"),
                             FieldPanel("for_administrators"),
                             FieldPanel("for_civil_servants"),
                             FieldPanel("administrative_roles"),

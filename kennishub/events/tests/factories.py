@@ -58,3 +58,13 @@ class RegistrationFactory(DjangoModelFactory):
     status = Registration.Status.CONFIRMED
     mode = Registration.Mode.PHYSICAL
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def member_with_role(role_kind: str, administrative_role=None, municipality=None, **kwargs):
+    """A verified member whose profile says bestuurlijk/ambtelijk ("" for unknown), and which role."""
+    from kennishub.accounts.models import Profile
+
+    user = verified_member(municipality=municipality, **kwargs)
+    Profile.objects.filter(user=user).update(role_kind=role_kind, administrative_role=administrative_role)
+    user.refresh_from_db()
+    return user

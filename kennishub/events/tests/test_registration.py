@@ -296,3 +296,23 @@ def test_capacity_raised_by_organiser_offers_new_seats(organiser):
     services.session_saved(session=session, actor=organiser)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.OFFERED
+
+
+def test_a_changed_date_or_place_saved_in_the_admin_is_mailed_to_everyone(on_commit, organiser):
+    session = SessionFactory(capacity_physical=1)
+    RegistrationFactory(session=session, email="a@example.org")
+    RegistrationFactory(session=session, email="b@example.org", status=Registration.Status.WAITING)
+    before = services.practical_details(session)
+    on_commit(services.session_saved, session=session, actor=organiser, previous_details=before)
+    assert mail.outbox == []  # saved without a practical change: nobody is bothered
+
+    date = session.dates.get()
+    date.starts_at += timedelta(days=1)
+    date.ends_at += timedelta(days=1)
+    date.save()
+    Session.objects.filter(pk=session.pk).update(location="Stadhuis, Zaal 2")
+    on_commit(services.session_saved, session=session, actor=organiser, previous_details=before)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]
+    assert all("Gewijzigd: datum en tijd, locatie." in m.body for m in mail.outbox)
+    assert all("Stadhuis, Zaal 2" in m.body for m in mail.outbox)  # the new details themselves
