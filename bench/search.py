@@ -1,6 +1,7 @@
 """Benchmark: the front door search over 100,000 knowledge products, on PostgreSQL and SQLite.
 
     .venv/bin/python bench/search.py [--documents 100000] [--repeat 30] [--backend both|postgresql|sqlite]
+                                     [--reuse]
 
 For each backend, in a fresh database (PostgreSQL ``kh_bench_search``, dropped and recreated;
 SQLite a temporary file), in one process and one run:
@@ -105,7 +106,7 @@ def make_text(rng: random.Random, municipality: str, theme: str) -> tuple[str, s
     return title, summary, body
 
 
-def run_backend(backend: str, documents: int, repeat: int) -> None:
+def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) -> None:
     """Runs inside a child process whose DATABASE_URL points at the fresh database."""
     import django
 
@@ -143,10 +144,20 @@ def run_backend(backend: str, documents: int, repeat: int) -> None:
     )  # fmt: skip
     registry._kinds["kennisproduct"] = kind  # the bench corpus stands in for the pages
 
-    log(f"{backend}: generate and index {documents} documents")
+    from kennishub.search.models import SearchDocument
+
+    existing = SearchDocument.objects.filter(kind="kennisproduct").count()
+    if reuse and existing == documents:
+        log(f"{backend}: reusing the {existing} documents indexed by an earlier run")
+        generate = range(0)
+    else:
+        if existing:
+            raise SystemExit(f"{backend}: the bench database holds {existing} documents; start afresh")
+        log(f"{backend}: generate and index {documents} documents")
+        generate = range(1, documents + 1)
     start = time.perf_counter()
     chunk = []
-    for pk in range(1, documents + 1):
+    for pk in generate:
         theme = rng.choice(themes)
         title, summary, body = make_text(rng, rng.choice(municipalities), theme[1])
         chunk.append(
@@ -165,8 +176,11 @@ def run_backend(backend: str, documents: int, repeat: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    rate = documents / index_seconds
-    print(f"\n== {backend}: {documents} documents indexed in {index_seconds:.1f} s ({rate:.0f} documents/s)")
+    if generate:
+        rate = documents / index_seconds
+        print(f"\n== {backend}: {documents} documents indexed in {index_seconds:.1f} s ({rate:.0f} docs/s)")
+    else:
+        print(f"\n== {backend}: {documents} documents (index of an earlier run reused)")
 
     client = Client()
     ct = engine._content_type_id()
@@ -191,14 +205,16 @@ def run_backend(backend: str, documents: int, repeat: int) -> None:
             )
             count_params = [ct, tsquery]
         else:
+            # CROSS JOIN keeps the match as the outer loop (as engine.py does); with a plain JOIN
+            # SQLite may walk all 100,000 index entries and run the match for each.
             raw_sql = (
-                f"SELECT e.object_id FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
+                f"SELECT e.object_id FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
                 f"WHERE {fts} MATCH %s AND e.content_type_id = %s "
                 f"ORDER BY bm25({fts}, 0.0, 1.0, 3.0) LIMIT 20"
             )
             raw_params = [search_query.to_fts5(plan, "body"), ct]
             count_sql = (
-                f"SELECT count(*) FROM {fts} JOIN {entries} e ON e.id = {fts}.rowid "
+                f"SELECT count(*) FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
                 f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
             )
             count_params = raw_params
@@ -236,12 +252,17 @@ def run_backend(backend: str, documents: int, repeat: int) -> None:
           f"PostgreSQL ranks at most {engine.RANK_CAP} matches)")  # fmt: skip
 
 
-def recreate_postgres() -> str:
+SQLITE_REUSE_DIR = Path(tempfile.gettempdir()) / "kh-bench-search-sqlite"
+
+
+def recreate_postgres(*, reuse: bool = False) -> str:
     import psycopg
 
     with psycopg.connect(PG_BASE, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{PG_DB}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
+        if not (reuse and exists):
+            admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{PG_DB}"')
     return PG_BASE.rsplit("/", 1)[0] + f"/{PG_DB}"
 
 
@@ -259,26 +280,38 @@ def main() -> int:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--backend", choices=["both", "postgresql", "sqlite"], default="both")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help=f"keep the corpus after the run and measure on it again next time (PostgreSQL {PG_DB}, "
+        f"SQLite in {SQLITE_REUSE_DIR}); skips generation and the indexing figure",
+    )
     parser.add_argument("--child", choices=["postgresql", "sqlite"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_backend(args.child, args.documents, args.repeat)
+        run_backend(args.child, args.documents, args.repeat, reuse=args.reuse)
         return 0
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     status = 0
     for backend in backends:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(REPO)}
         with tempfile.TemporaryDirectory(prefix="kh-bench-search-") as data_dir:
+            if args.reuse and backend == "sqlite":
+                SQLITE_REUSE_DIR.mkdir(exist_ok=True)
+                data_dir = str(SQLITE_REUSE_DIR)
             env["KH_DATA_DIR"] = data_dir
             env["DATABASE_URL"] = (
-                recreate_postgres() if backend == "postgresql" else f"sqlite:///{data_dir}/bench.sqlite3"
+                recreate_postgres(reuse=args.reuse)
+                if backend == "postgresql"
+                else f"sqlite:///{data_dir}/bench.sqlite3"
             )
             try:
                 command = [sys.executable, __file__, "--child", backend,
                            "--documents", str(args.documents), "--repeat", str(args.repeat)]  # fmt: skip
+                command += ["--reuse"] if args.reuse else []
                 status |= subprocess.run(command, env=env, cwd=REPO, check=False).returncode
             finally:
-                if backend == "postgresql":
+                if backend == "postgresql" and not args.reuse:
                     drop_postgres()
     return status
 

@@ -29,6 +29,7 @@ class KnowledgeConfig(AppConfig):
         personal_data.register("kennisbank", export=privacy.export, erase=privacy.erase)
         audit.register_action("knowledge.practice.submitted", _("Good practice submitted"))
         audit.register_action("knowledge.product.validated", _("Knowledge product validated"))
+        audit.register_action("knowledge.product.reviewed", _("Knowledge product marked as reviewed"))
         audit.register_action("knowledge.programme.archived", _("Programme archived"))
         audit.register_action("knowledge.digest.subscribed", _("Subscribed to the weekly digest"))
         audit.register_action("knowledge.digest.unsubscribed", _("Unsubscribed from the weekly digest"))

@@ -11,3 +11,8 @@ class KnowledgeBaseMissing(DomainError):
 class NotAMember(DomainError):
     code = "geen-lid"
     default_message = _("Only verified members of a municipality can submit a good practice.")
+
+
+class NotAllowedToReview(DomainError):
+    code = "geen-recht-op-beoordelen"
+    default_message = _("You may not mark this knowledge product as reviewed.")

@@ -69,6 +69,7 @@ def send_review_reminder(*, user_id: int, page_ids: list[int]) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "pages": [(page, absolute(reverse("wagtailadmin_pages:edit", args=[page.pk]))) for page in pages],
+            "review_url": absolute(reverse("knowledge_review_due")),
             "name": recipient.full_name,
         }
         body = render_to_string("knowledge/mail/review_reminder.txt", context)

@@ -254,6 +254,15 @@ class KnowledgeProductPage(Page):
         labels = dict(Municipality.SizeClass.choices)
         return [str(labels[value]) for value in self.size_classes if value in labels]
 
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        # "Reviewed" is marked in one click on the live row, without a revision (services.mark_reviewed):
+        # publishing or editing an older revision must not move "laatst beoordeeld" back.
+        reviewed = self.last_reviewed_on
+        if reviewed and (obj.last_reviewed_on is None or obj.last_reviewed_on < reviewed):
+            obj.last_reviewed_on = reviewed
+        return obj
+
     def get_persistent_url(self) -> str:
         return reverse("knowledge:persistent", kwargs={"identifier": self.identifier})
 

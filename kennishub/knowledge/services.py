@@ -36,7 +36,7 @@ from kennishub.accounts.selectors import is_verified_member
 from kennishub.core import audit
 
 from . import selectors
-from .exceptions import KnowledgeBaseMissing, NotAMember
+from .exceptions import KnowledgeBaseMissing, NotAllowedToReview, NotAMember
 from .models import DigestSubscription, KnowledgeIndexPage, KnowledgeProductPage, Programme
 
 INDEX_SLUG = "kennisbank"
@@ -155,6 +155,29 @@ def submit_practice(
     return page
 
 
+@transaction.atomic
+def submit_product_draft(*, page: KnowledgeProductPage, user) -> KnowledgeProductPage:
+    """Add an unsaved product as a draft under the Kennisbank and put it into the validation workflow.
+
+    For products that another app makes, such as the output of a knowledge session (events): the
+    caller fills in the page, its resources and relations in memory; this places it in the tree,
+    saves the revision and starts the workflow, like ``submit_practice``. Nothing is published.
+    Raises KnowledgeBaseMissing.
+    """
+    index = selectors.knowledge_index() or KnowledgeIndexPage.objects.first()
+    if index is None:
+        raise KnowledgeBaseMissing()
+    page.slug = page.slug or _unique_slug(index, page.title)
+    page.live = False
+    page.owner = user
+    index.add_child(instance=page)
+    page.save_revision(user=user, log_action=True)
+    workflow = page.get_workflow()
+    if workflow is not None:
+        workflow.start(page, user)
+    return page
+
+
 def record_validation(*, page: KnowledgeProductPage, revision: Revision | None) -> None:
     """After a publish: note who validated this revision and when, or clear it when nobody did.
 
@@ -230,6 +253,35 @@ def send_review_reminders(*, on: datetime.date | None = None) -> int:
     for user_id, page_ids in due.items():
         tasks.send_review_reminder.enqueue(user_id=user_id, page_ids=page_ids)
     return len(due)
+
+
+@transaction.atomic
+def mark_reviewed(
+    *, page: KnowledgeProductPage, user, on: datetime.date | None = None
+) -> KnowledgeProductPage:
+    """Record that `user` checked `page` today: "laatst beoordeeld" moves, so does the next due date.
+
+    Only someone who may edit the page in the admin may do this. Writes the live row only, without a
+    new revision: ``KnowledgeProductPage.with_content_json`` keeps the date when an older revision
+    is published later. Raises NotAllowedToReview otherwise.
+    """
+    page = KnowledgeProductPage.objects.select_for_update().get(pk=page.pk)
+    if not user.is_active or not page.permissions_for_user(user).can_edit():
+        raise NotAllowedToReview()
+    previous = page.last_reviewed_on
+    page.last_reviewed_on = on or timezone.localdate()
+    page.save(update_fields=["last_reviewed_on"])
+    audit.record(
+        page,
+        "knowledge.product.reviewed",
+        actor=user,
+        data={
+            "reviewed_on": page.last_reviewed_on.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+            "next_review_on": page.review_due_on.isoformat(),
+        },
+    )
+    return page
 
 
 @transaction.atomic

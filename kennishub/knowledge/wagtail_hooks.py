@@ -1,10 +1,16 @@
-"""Programmes are edited in the Wagtail admin next to the knowledge products they produce."""
+"""The Kennisbank in the Wagtail admin: programmes as snippets, the review list and its one-click action."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Programme
+from . import admin_views
+from .models import KnowledgeProductPage, Programme
 
 
 class ProgrammeViewSet(SnippetViewSet):
@@ -23,3 +29,48 @@ class ProgrammeViewSet(SnippetViewSet):
 
 
 register_snippet(ProgrammeViewSet)
+
+
+@hooks.register("register_admin_urls")
+def _review_urls():
+    return [
+        path("kennisbank/te-beoordelen/", admin_views.review_due, name="knowledge_review_due"),
+        path(
+            "kennisbank/<int:page_id>/beoordeeld/", admin_views.mark_reviewed, name="knowledge_mark_reviewed"
+        ),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def _review_menu_item():
+    return MenuItem(_("Due for review"), reverse("knowledge_review_due"), icon_name="date", order=250)
+
+
+class MarkReviewedMenuItem(ActionMenuItem):
+    """In the edit view's action menu: posts the edit form's CSRF token to the one-click action."""
+
+    label = _("Mark as reviewed")
+    name = "action-mark-reviewed"
+    template_name = "knowledge/admin/mark_reviewed_action.html"
+    order = 60
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and isinstance(page, KnowledgeProductPage)
+            and page.live
+            and self.get_user_page_permissions_tester(context).can_edit()
+        )
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        page = parent_context["page"]
+        context["url"] = reverse("knowledge_mark_reviewed", args=[page.pk])
+        context["next"] = reverse("wagtailadmin_pages:edit", args=[page.pk])
+        return context
+
+
+@hooks.register("register_page_action_menu_item")
+def _mark_reviewed_action():
+    return MarkReviewedMenuItem()

@@ -100,11 +100,10 @@ def _content_type_id() -> int:
 
 
 def _uses_database_index() -> bool:
-    backend = get_search_backend()
-    return type(backend).__module__.startswith("modelsearch.backends.database") and connection.vendor in (
-        "postgresql",
-        "sqlite",
-    )
+    # Read the setting instead of instantiating the backend: this runs on every search.
+    backend = get_app_config().get_search_backend_config().get("default", {}).get("BACKEND", "")
+    database = backend.startswith("modelsearch.backends.database")
+    return database and connection.vendor in ("postgresql", "sqlite")
 
 
 def _count(from_where: str, params: list, found: int) -> tuple[int, bool]:
@@ -114,21 +113,38 @@ def _count(from_where: str, params: list, found: int) -> tuple[int, bool]:
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 
-def _browse(filters: dict[str, list[str]], kinds=None) -> Matches:
+@dataclass(frozen=True)
+class _Ranked:
+    """SQL for the common table expressions of one search; `r` holds (id, pos) of the ranked results.
+
+    `candidates` names a CTE whose rows all match (capped at RANK_CAP) when it can be counted;
+    `from_where` and `params` give the bounded count when more matches may exist.
+    """
+
+    ctes: str
+    params: list
+    from_where: str
+    where_params: list
+    candidates: str | None = None
+
+
+def _position(order: str, inner: str) -> str:
+    # The inner select picks at most RESULT_CAP rows; numbering those is cheap and keeps their order
+    # through the UNION below (a CTE's ORDER BY does not survive being read again). MATERIALIZED:
+    # the hits and the facet counts read `r`; without it SQLite runs the full-text match twice.
+    return f"r AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM ({inner}) x)"  # noqa: S608
+
+
+def _ranked_browse(filters, kinds) -> _Ranked:
     """No words, only facets: newest first."""
     filter_sql, params = _filter_sql(filters, kinds)
     from_where = f"FROM {SearchDocument._meta.db_table} d WHERE 1 = 1{filter_sql}"
-    ids = [
-        row[0]
-        for row in _rows(
-            f"SELECT d.id {from_where} ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}", params
-        )
-    ]
-    total, lower_bound = _count(from_where, params, len(ids))
-    return Matches(ids, total, lower_bound)
+    order = "date DESC NULLS LAST, id DESC"
+    inner = f"SELECT d.id, d.date {from_where} ORDER BY {order} LIMIT {RESULT_CAP}"
+    return _Ranked(_position(order, inner), params, from_where, params)
 
 
-def _match_postgresql(plan, filters, sort, kinds=None) -> Matches:
+def _ranked_postgresql(plan, filters, sort, kinds) -> _Ranked:
     # The index entry's object_id is the document id: no join with the documents unless the
     # date is needed, so a broad query does not read 100,000 document rows.
     entry_id = "CAST(e.object_id AS bigint)"
@@ -137,28 +153,31 @@ def _match_postgresql(plan, filters, sort, kinds=None) -> Matches:
     from_where = (
         f"FROM {entries} e WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql}"
     )
-    params = [_content_type_id(), search_query.to_tsquery(plan), *filter_params]
+    tsquery = search_query.to_tsquery(plan)
+    params = [_content_type_id(), tsquery, *filter_params]
     if sort == SORT_DATE:
-        sql = (
-            f"SELECT d.id FROM {entries} e JOIN {documents} d ON d.id = {entry_id} "  # noqa: S608
+        order = "date DESC NULLS LAST, id DESC"
+        inner = (
+            f"SELECT d.id, d.date FROM {entries} e JOIN {documents} d ON d.id = {entry_id} "  # noqa: S608
             f"WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
-        ids = [row[0] for row in _rows(sql, params)]
-    else:
-        # ts_rank reads each matching vector: rank a capped set of matches, not all of them.
-        sql = (
-            f"SELECT m.id FROM (SELECT {entry_id} AS id, e.title, e.body {from_where} LIMIT {RANK_CAP}) m "  # noqa: S608
-            "ORDER BY 2 * ts_rank(m.title, to_tsquery('simple', %s))"
-            f" + ts_rank(m.body, to_tsquery('simple', %s)) DESC, m.id LIMIT {RESULT_CAP}"
+        return _Ranked(_position(order, inner), params, from_where, params)
+    # ts_rank reads each matching vector: rank a capped set of matches, not all of them. The set
+    # is counted too, so only a query with more than RANK_CAP matches counts again.
+    ctes = (
+        f"m AS MATERIALIZED (SELECT {entry_id} AS id, e.title, e.body {from_where} LIMIT {RANK_CAP}), "  # noqa: S608
+        + _position(
+            "score DESC, id",
+            "SELECT m.id, 2 * ts_rank(m.title, to_tsquery('simple', %s))"  # noqa: S608
+            f" + ts_rank(m.body, to_tsquery('simple', %s)) AS score FROM m ORDER BY score DESC, m.id"
+            f" LIMIT {RESULT_CAP}",
         )
-        tsquery = params[1]
-        ids = [row[0] for row in _rows(sql, [*params, tsquery, tsquery])]
-    total, lower_bound = _count(from_where, params, len(ids))
-    return Matches(ids, total, lower_bound)
+    )
+    return _Ranked(ctes, [*params, tsquery, tsquery], from_where, params, candidates="m")
 
 
-def _match_sqlite(plan, filters, sort, kinds=None) -> Matches:
+def _ranked_sqlite(plan, filters, sort, kinds) -> _Ranked:
     entry_id = "CAST(e.object_id AS INTEGER)"
     # CROSS JOIN keeps the full-text match as the outer loop: SQLite's planner otherwise walks
     # every index entry of the content type first (350 ms instead of 14 ms on 100,000 documents).
@@ -170,18 +189,62 @@ def _match_sqlite(plan, filters, sort, kinds=None) -> Matches:
     )
     params = [search_query.to_fts5(plan, "body"), _content_type_id(), *filter_params]
     if sort == SORT_DATE:
-        sql = (
-            f"SELECT d.id FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "  # noqa: S608
+        order = "date DESC NULLS LAST, id DESC"
+        inner = (
+            f"SELECT d.id, d.date FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "  # noqa: S608
             f"JOIN {documents} d ON d.id = {entry_id} "
             f"WHERE {fts} MATCH %s AND e.content_type_id = %s{filter_sql} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
+        return _Ranked(_position(order, inner), params, from_where, params)
+    # Columns of the FTS table: autocomplete, body, title. The title counts three times. Not capped
+    # like PostgreSQL: FTS5 computes bm25 only in the query that holds MATCH, and restricting that
+    # query to a capped candidate set made SQLite slower, not faster.
+    order = "score, id"
+    inner = (
+        f"SELECT {entry_id} AS id, bm25({fts}, 0.0, 1.0, 3.0) AS score {from_where} "
+        f"ORDER BY score, id LIMIT {RESULT_CAP}"
+    )
+    return _Ranked(_position(order, inner), params, from_where, params)
+
+
+HIT, CANDIDATES = "#hit", "#candidates"
+
+
+def _run(ranked: _Ranked, *, with_facets: bool) -> tuple[Matches, list]:
+    """One SQL statement: the ranked ids, the size of the candidate set and the facet counts."""
+    facet_table = SearchFacetValue._meta.db_table
+    parts = [f"SELECT '{HIT}', NULL, NULL, id, pos FROM r"]  # noqa: S608 - every name here is ours
+    if ranked.candidates:
+        parts.append(f"SELECT '{CANDIDATES}', NULL, NULL, COUNT(*), NULL FROM {ranked.candidates}")  # noqa: S608
+    if with_facets:
+        parts.append(
+            f"SELECT f.facet, f.value, f.label, COUNT(*), NULL FROM {facet_table} f"  # noqa: S608
+            " WHERE f.document_id IN (SELECT id FROM r) GROUP BY f.facet, f.value, f.label"
+        )
+    rows = _rows(f"WITH {ranked.ctes} " + " UNION ALL ".join(parts), ranked.params)
+    hits, candidates, facet_rows = [], None, []
+    for marker, value, label, number, pos in rows:
+        if marker == HIT:
+            hits.append((pos, number))
+        elif marker == CANDIDATES:
+            candidates = number
+        else:
+            facet_rows.append((marker, value, label, number))
+    ids = [document_id for _pos, document_id in sorted(hits)]
+    if candidates is not None and candidates < RANK_CAP:
+        total, lower_bound = candidates, False
     else:
-        # Columns of the FTS table: autocomplete, body, title. The title counts three times.
-        sql = f"SELECT {entry_id} {from_where} ORDER BY bm25({fts}, 0.0, 1.0, 3.0), e.id LIMIT {RESULT_CAP}"
-    ids = [row[0] for row in _rows(sql, params)]
-    total, lower_bound = _count(from_where, params, len(ids))
-    return Matches(ids, total, lower_bound)
+        total, lower_bound = _count(ranked.from_where, ranked.where_params, len(ids))
+    return Matches(ids, total, lower_bound), facet_rows
+
+
+def _ranked(plan, filters, sort, kinds) -> _Ranked:
+    if not plan:
+        return _ranked_browse(filters, kinds)
+    if connection.vendor == "postgresql":
+        return _ranked_postgresql(plan, filters, sort, kinds)
+    return _ranked_sqlite(plan, filters, sort, kinds)
 
 
 def _to_modelsearch(plan) -> ms_query.SearchQuery:
@@ -217,32 +280,52 @@ def _match_modelsearch(plan, filters, sort, kinds=None) -> Matches:
     return Matches(ids, total, total >= COUNT_CAP)
 
 
+def _needs_fallback(plan, matches: Matches) -> bool:
+    return bool(plan) and matches.total < FALLBACK_BELOW and len(plan.clauses) > 1
+
+
+def _with_fallback(plan, matches: Matches, filters, sort, kinds) -> Matches:
+    # Few texts hold every word: add those that hold some of them, after the full matches.
+    some = _match(plan.any_clause(), filters, sort, kinds)
+    ids = list(dict.fromkeys([*matches.ids, *some.ids]))[:RESULT_CAP]
+    return Matches(ids, max(len(ids), some.total), some.total_is_lower_bound)
+
+
 def match(
     plan, *, filters: dict[str, list[str]], sort: str = SORT_RELEVANCE, kinds: list[str] | None = None
 ) -> Matches:
     """Ranked ids of matching documents; `kinds` limits them to registered kinds (e.g. for the API)."""
-    if not plan:
-        return _browse(filters, kinds)
     matches = _match(plan, filters, sort, kinds)
-    if matches.total < FALLBACK_BELOW and len(plan.clauses) > 1:
-        # Few texts hold every word: add those that hold some of them, after the full matches.
-        some = _match(plan.any_clause(), filters, sort, kinds)
-        ids = list(dict.fromkeys([*matches.ids, *some.ids]))[:RESULT_CAP]
-        return Matches(ids, max(len(ids), some.total), some.total_is_lower_bound)
-    return matches
+    return _with_fallback(plan, matches, filters, sort, kinds) if _needs_fallback(plan, matches) else matches
+
+
+def search(
+    plan, *, filters: dict[str, list[str]], sort: str = SORT_RELEVANCE, kinds: list[str] | None = None
+) -> tuple[Matches, list[FacetGroup], bool]:
+    """Ranked matches with the facet groups and whether their counts are estimates.
+
+    On the database index this is one SQL statement (plus a bounded count for a query with more
+    than RANK_CAP matches, and a second search when the fallback adds texts with some words).
+    """
+    if not plan or _uses_database_index():
+        matches, facet_rows = _run(_ranked(plan, filters, sort, kinds), with_facets=True)
+        if not _needs_fallback(plan, matches):
+            return matches, *_facet_groups(facet_rows, matches, filters)
+        matches = _with_fallback(plan, matches, filters, sort, kinds)
+    else:
+        matches = match(plan, filters=filters, sort=sort, kinds=kinds)
+    return matches, *facet_counts(matches, filters=filters)
 
 
 def _match(plan, filters, sort, kinds) -> Matches:
-    if not _uses_database_index():
+    if plan and not _uses_database_index():
         return _match_modelsearch(plan, filters, sort, kinds)
-    if connection.vendor == "postgresql":
-        return _match_postgresql(plan, filters, sort, kinds)
-    return _match_sqlite(plan, filters, sort, kinds)
+    return _run(_ranked(plan, filters, sort, kinds), with_facets=False)[0]
 
 
 def facet_counts(matches: Matches, *, filters: dict[str, list[str]]) -> tuple[list[FacetGroup], bool]:
     """Facet groups with counts over the ranked matches; scaled estimates when there are more."""
-    counts: dict[str, dict[str, list]] = defaultdict(dict)
+    rows = []
     if matches.ids:
         # One parameter for all ids (an array, or JSON on SQLite): binding 1,000 separate
         # parameters costs more than the count itself.
@@ -256,8 +339,13 @@ def facet_counts(matches: Matches, *, filters: dict[str, list[str]]) -> tuple[li
             "GROUP BY facet, value, label",
             [param],
         )
-        for facet, value, label, n in rows:
-            counts[facet][value] = [label, n]
+    return _facet_groups(rows, matches, filters)
+
+
+def _facet_groups(rows, matches: Matches, filters: dict[str, list[str]]) -> tuple[list[FacetGroup], bool]:
+    counts: dict[str, dict[str, list]] = defaultdict(dict)
+    for facet, value, label, n in rows:
+        counts[facet][value] = [label, n]
     estimated = matches.total > len(matches.ids)
     factor = matches.total / len(matches.ids) if estimated and matches.ids else 1
     groups = []

@@ -65,26 +65,26 @@ def parse_filters(params) -> dict[str, list[str]]:
 
 
 def _hits(ids: list[int], stems: set[str]) -> list[Hit]:
-    documents = SearchDocument.objects.in_bulk(ids)
+    # Plain rows, not model instances, and not the stemmed copies (the largest columns): this is
+    # part of the fixed cost of every search.
+    fields = ("pk", "kind", "title", "url", "meta", "date", "is_archived", "summary", "body")
+    rows = {row[0]: row for row in SearchDocument.objects.filter(pk__in=ids).values_list(*fields)}
     labels = {kind.key: str(kind.label) for kind in registry.kinds()}
     hits = []
     for pk in ids:
-        document = documents.get(pk)
-        if document is None:
+        if pk not in rows:
             continue
-        source = document.summary
-        if stems and not (stems & set(text.index_terms(document.summary))):
-            source = f"{document.summary} {document.body}".strip()
+        _pk, kind, title, url, meta, date, is_archived, summary, body = rows[pk]
         hits.append(
             Hit(
-                kind_label=labels.get(document.kind, document.kind),
-                title=document.title,
-                url=document.url,
-                meta=document.meta,
-                date=document.date,
-                is_archived=document.is_archived,
-                snippet=snippets.highlight(source, stems),
-                external=document.url.startswith(("http://", "https://")),
+                kind_label=labels.get(kind, kind),
+                title=title,
+                url=url,
+                meta=meta,
+                date=date,
+                is_archived=is_archived,
+                snippet=snippets.snippet(summary, body, stems),
+                external=url.startswith(("http://", "https://")),
             )
         )
     return hits
@@ -139,9 +139,8 @@ def front_door_search(
     if query and not plan:  # only punctuation or emoji: nothing to look for
         result.related_themes = _related_themes(query)
         return result
-    matches = engine.match(plan, filters=filters, sort=sort)
+    matches, result.facets, result.counts_estimated = engine.search(plan, filters=filters, sort=sort)
     result.total, result.total_is_lower_bound = matches.total, matches.total_is_lower_bound
-    result.facets, result.counts_estimated = engine.facet_counts(matches, filters=filters)
     result.page_obj = Paginator(matches.ids, PAGE_SIZE).get_page(page)
     result.hits = _hits(list(result.page_obj.object_list), plan.stems())
     if not matches.ids and query:

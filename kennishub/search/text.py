@@ -222,6 +222,7 @@ def stem(word: str) -> str:
     return stemmed
 
 
+@functools.lru_cache(maxsize=50_000)
 def compound_parts(word: str) -> tuple[str, ...]:
     """The known parts of a compound word, e.g. "jeugdzorg" → ("jeugd", "zorg"); else ()."""
     for size in range(len(word) - 3, MIN_COMPOUND_PART - 1, -1):

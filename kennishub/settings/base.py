@@ -252,6 +252,31 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "kennishub.core.upload_forms.ImageForm"
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "modelsearch.backends.database", "SEARCH_CONFIG": "simple"},
 }
+if KH_SEARCH_URL := env.str("KH_SEARCH_URL", default=""):  # scale-out: kennishub/search/docs/search.md
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": env.str("KH_SEARCH_BACKEND", default="modelsearch.backends.opensearch3"),
+            "URLS": [KH_SEARCH_URL],
+            "INDEX_PREFIX": env.str("KH_SEARCH_INDEX_PREFIX", default="kennishub_"),
+            "TIMEOUT": 5,
+            # Our text arrives stemmed and folded: split on spaces only (lower case for Wagtail's pages).
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "index": {
+                        "analysis": {
+                            "analyzer": {
+                                "default": {
+                                    "type": "custom",
+                                    "tokenizer": "whitespace",
+                                    "filter": ["lowercase", "asciifolding"],
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        }
+    }
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 
 # Background work: Django's tasks API, stored in the database, run by `manage.py db_worker`.
