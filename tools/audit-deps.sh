@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 uv_bin=$(command -v uv || true)
-for candidate in .venv/bin/uv /tmp/uvb/bin/uv "$HOME/.local/bin/uv"; do
+for candidate in .cache/uv/bin/uv .venv/bin/uv "$HOME/.local/bin/uv"; do
   [[ -z "$uv_bin" && -x "$candidate" ]] && uv_bin=$candidate
 done
 [[ -n "$uv_bin" ]] || { echo "audit-deps: uv not found" >&2; exit 1; }
