@@ -17,6 +17,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, serializers, viewsets
 
+from kennishub.api.relations import HyperlinkedIdentityField
+
 from .models import Municipality, Organisation, Province, Theme
 
 # Population bounds per size class, the same as Municipality.size_class: [lower, upper).
@@ -67,7 +69,7 @@ class StableOrderingFilter(filters.OrderingFilter):
 
 @extend_schema_serializer(component_name="ProvincieVerwijzing")
 class ProvinceReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:provincie-detail", lookup_field="code")
+    url = HyperlinkedIdentityField(view_name="api:provincie-detail", lookup_field="code")
     naam = serializers.CharField(source="name", help_text=_("Name of the province."))
 
     class Meta:
@@ -85,7 +87,7 @@ class ProvinceSerializer(ProvinceReferenceSerializer):
 
 @extend_schema_serializer(component_name="Gemeente")
 class MunicipalitySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:gemeente-detail", lookup_field="code")
+    url = HyperlinkedIdentityField(view_name="api:gemeente-detail", lookup_field="code")
     code = serializers.CharField(help_text=_("CBS code of the municipality, for example GM0363."))
     cbs_nummer = serializers.CharField(source="cbs_number", help_text=_("CBS municipality number."))
     naam = serializers.CharField(source="name", help_text=_("Name of the municipality."))
@@ -133,7 +135,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="ThemaVerwijzing")
 class ThemeReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:thema-detail", lookup_field="code")
+    url = HyperlinkedIdentityField(view_name="api:thema-detail", lookup_field="code")
     naam = serializers.CharField(source="label", help_text=_("Name of the theme."))
 
     class Meta:
@@ -165,7 +167,7 @@ class ThemeSerializer(ThemeReferenceSerializer):
 
 @extend_schema_serializer(component_name="OrganisatieVerwijzing")
 class OrganisationReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organisatie-detail", lookup_field="slug")
+    url = HyperlinkedIdentityField(view_name="api:organisatie-detail", lookup_field="slug")
     naam = serializers.CharField(source="name", help_text=_("Name of the organisation."))
 
     class Meta:

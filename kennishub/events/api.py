@@ -15,6 +15,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from kennishub.accounts.permissions import IsVerifiedMember
+from kennishub.api.relations import HyperlinkedIdentityField
 from kennishub.core.api import OrganisationReferenceSerializer, ThemeReferenceSerializer
 
 from . import selectors, services
@@ -38,7 +39,7 @@ class SpeakerSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="KennissessieVerwijzing")
 class SessionReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:kennissessie-detail", lookup_field="slug")
+    url = HyperlinkedIdentityField(view_name="api:kennissessie-detail", lookup_field="slug")
     titel = serializers.CharField(source="title")
 
     class Meta:
@@ -166,7 +167,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_serializer(component_name="Inschrijving")
 class RegistrationSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:inschrijving-detail")
+    url = HyperlinkedIdentityField(view_name="api:inschrijving-detail")
     kennissessie = SessionReferenceSerializer(source="session", read_only=True)
     status = serializers.ChoiceField(choices=Registration.Status.choices)
     deelname = serializers.ChoiceField(
