@@ -237,7 +237,9 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
         from kennishub.api.filters import reject_unknown_parameters
 
         reject_unknown_parameters(request, {"tekst", "aantal"})
-        params = SimilarInputSerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF treats an empty form value as "not sent" and would
+        # quietly take the default for `aantal=`; an empty number is an error here.
+        params = SimilarInputSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         text = params.validated_data["tekst"][: QUESTION_MAX_LENGTH * 4]
         found = selectors.similar_questions(text, limit=params.validated_data["aantal"])

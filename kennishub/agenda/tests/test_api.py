@@ -45,6 +45,14 @@ def test_vergelijkbaar_without_text_is_a_problem_naming_the_parameter(client):
     assert response.json()["invalidParams"][0]["name"] == "tekst"
 
 
+@pytest.mark.parametrize("aantal", ["", "0", "21", "vijf"])
+def test_vergelijkbaar_refuses_an_empty_or_out_of_range_number(client, aantal):
+    response = client.get("/api/v1/kennisvragen/vergelijkbaar", {"tekst": "jeugdzorg", "aantal": aantal})
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "aantal"
+
+
 def test_clusters_lists_only_published_clusters_with_their_questions(client, broker):
     published = ClusterFactory(published=True, title="Hoe bouwen we sneller?")
     question = QuestionFactory(cluster=published)
