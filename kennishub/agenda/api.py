@@ -219,7 +219,13 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter(
                 "tekst",
-                {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"},
+                # Not only blanks, and no NUL characters (refused like on every text parameter).
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 2000,
+                    "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
+                },
                 required=True,
                 description=str(_("The text of a (new) question.")),
             ),
