@@ -10,7 +10,7 @@ from django.db import transaction
 from kennishub.accounts.models import User
 from kennishub.core.models import Municipality, Organisation, Theme
 
-from . import services
+from . import services, similarity
 from .models import Cluster, Question
 
 DEMO_SOURCE = "demo"
@@ -87,6 +87,8 @@ def load_demo(stdout) -> None:
             status=status,
             source=DEMO_SOURCE,
             asker=member if code == "GM0344" else None,
+            embedding=similarity.embedding_bytes(text),
+            embedding_model=similarity.embedding_model(),
         )
         if theme in themes:
             question.themes.set([themes[theme]])

