@@ -115,24 +115,39 @@ def _count(from_where: str, params: list, found: int) -> tuple[int, bool]:
 
 @dataclass(frozen=True)
 class _Ranked:
-    """SQL for the common table expressions of one search; `r` holds (id, pos) of the ranked results.
+    """SQL for the common table expressions of one search; `results` names the CTE of (id, pos).
 
     `candidates` names a CTE whose rows all match (capped at RANK_CAP) when it can be counted;
-    `from_where` and `params` give the bounded count when more matches may exist.
+    `from_where` and `where_params` give the bounded count when more matches may exist.
     """
 
     ctes: str
     params: list
     from_where: str
     where_params: list
+    results: str = "r"
     candidates: str | None = None
 
 
-def _position(order: str, inner: str) -> str:
+@dataclass(frozen=True)
+class _Names:
+    """Names of the CTEs of one ranked set, and an SQL condition that must hold for it to run.
+
+    A fallback set runs in the same statement as the full matches, gated on their number: when
+    the gate is false, PostgreSQL and SQLite skip its full-text match entirely.
+    """
+
+    candidates: str = "m"
+    results: str = "r"
+    gate: str = ""
+
+
+def _position(names: _Names, order: str, inner: str) -> str:
     # The inner select picks at most RESULT_CAP rows; numbering those is cheap and keeps their order
     # through the UNION below (a CTE's ORDER BY does not survive being read again). MATERIALIZED:
-    # the hits and the facet counts read `r`; without it SQLite runs the full-text match twice.
-    return f"r AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM ({inner}) x)"  # noqa: S608
+    # the hits and the facet counts read the results; without it SQLite runs the full-text match twice.
+    numbered = f"SELECT id, row_number() OVER (ORDER BY {order}) AS pos FROM ({inner}) x"  # noqa: S608
+    return f"{names.results} AS MATERIALIZED ({numbered})"
 
 
 def _ranked_browse(filters, kinds) -> _Ranked:
@@ -141,10 +156,10 @@ def _ranked_browse(filters, kinds) -> _Ranked:
     from_where = f"FROM {SearchDocument._meta.db_table} d WHERE 1 = 1{filter_sql}"
     order = "date DESC NULLS LAST, id DESC"
     inner = f"SELECT d.id, d.date {from_where} ORDER BY {order} LIMIT {RESULT_CAP}"
-    return _Ranked(_position(order, inner), params, from_where, params)
+    return _Ranked(_position(_Names(), order, inner), params, from_where, params)
 
 
-def _ranked_postgresql(plan, filters, sort, kinds) -> _Ranked:
+def _ranked_postgresql(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     # The index entry's object_id is the document id: no join with the documents unless the
     # date is needed, so a broad query does not read 100,000 document rows.
     entry_id = "CAST(e.object_id AS bigint)"
@@ -159,25 +174,28 @@ def _ranked_postgresql(plan, filters, sort, kinds) -> _Ranked:
         order = "date DESC NULLS LAST, id DESC"
         inner = (
             f"SELECT d.id, d.date FROM {entries} e JOIN {documents} d ON d.id = {entry_id} "  # noqa: S608
-            f"WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql} "
+            f"WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql}{names.gate} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
-        return _Ranked(_position(order, inner), params, from_where, params)
+        return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
     # ts_rank reads each matching vector: rank a capped set of matches, not all of them. The set
     # is counted too, so only a query with more than RANK_CAP matches counts again.
+    m = names.candidates
     ctes = (
-        f"m AS MATERIALIZED (SELECT {entry_id} AS id, e.title, e.body {from_where} LIMIT {RANK_CAP}), "  # noqa: S608
+        f"{m} AS MATERIALIZED (SELECT {entry_id} AS id, e.title, e.body {from_where}{names.gate}"  # noqa: S608
+        f" LIMIT {RANK_CAP}), "
         + _position(
+            names,
             "score DESC, id",
-            "SELECT m.id, 2 * ts_rank(m.title, to_tsquery('simple', %s))"  # noqa: S608
-            f" + ts_rank(m.body, to_tsquery('simple', %s)) AS score FROM m ORDER BY score DESC, m.id"
+            f"SELECT {m}.id, 2 * ts_rank({m}.title, to_tsquery('simple', %s))"  # noqa: S608
+            f" + ts_rank({m}.body, to_tsquery('simple', %s)) AS score FROM {m} ORDER BY score DESC, {m}.id"
             f" LIMIT {RESULT_CAP}",
         )
     )
-    return _Ranked(ctes, [*params, tsquery, tsquery], from_where, params, candidates="m")
+    return _Ranked(ctes, [*params, tsquery, tsquery], from_where, params, names.results, candidates=m)
 
 
-def _ranked_sqlite(plan, filters, sort, kinds) -> _Ranked:
+def _ranked_sqlite(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     entry_id = "CAST(e.object_id AS INTEGER)"
     # CROSS JOIN keeps the full-text match as the outer loop: SQLite's planner otherwise walks
     # every index entry of the content type first (350 ms instead of 14 ms on 100,000 documents).
@@ -193,58 +211,97 @@ def _ranked_sqlite(plan, filters, sort, kinds) -> _Ranked:
         inner = (
             f"SELECT d.id, d.date FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "  # noqa: S608
             f"JOIN {documents} d ON d.id = {entry_id} "
-            f"WHERE {fts} MATCH %s AND e.content_type_id = %s{filter_sql} "
+            f"WHERE {fts} MATCH %s AND e.content_type_id = %s{filter_sql}{names.gate} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
-        return _Ranked(_position(order, inner), params, from_where, params)
+        return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
     # Columns of the FTS table: autocomplete, body, title. The title counts three times. Not capped
     # like PostgreSQL: FTS5 computes bm25 only in the query that holds MATCH, and restricting that
     # query to a capped candidate set made SQLite slower, not faster.
     order = "score, id"
     inner = (
-        f"SELECT {entry_id} AS id, bm25({fts}, 0.0, 1.0, 3.0) AS score {from_where} "
+        f"SELECT {entry_id} AS id, bm25({fts}, 0.0, 1.0, 3.0) AS score {from_where}{names.gate} "
         f"ORDER BY score, id LIMIT {RESULT_CAP}"
     )
-    return _Ranked(_position(order, inner), params, from_where, params)
+    return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
 
 
 HIT, CANDIDATES = "#hit", "#candidates"
+FALLBACK_HIT, FALLBACK_CANDIDATES = "#fallback", "#fallback-candidates"
 
 
-def _run(ranked: _Ranked, *, with_facets: bool) -> tuple[Matches, list]:
-    """One SQL statement: the ranked ids, the size of the candidate set and the facet counts."""
+def _run(ranked: _Ranked, *, with_facets: bool, fallback: _Ranked | None = None) -> tuple[Matches, list]:
+    """One SQL statement: the ranked ids, the size of the candidate set and the facet counts.
+
+    With `fallback` (gated on fewer than FALLBACK_BELOW full matches, see _fallback) the
+    statement also ranks the texts with some of the words, merges them after the full matches
+    and counts the facets of both sets.
+    """
     facet_table = SearchFacetValue._meta.db_table
-    parts = [f"SELECT '{HIT}', NULL, NULL, id, pos FROM r"]  # noqa: S608 - every name here is ours
+    ctes, params, result_sets = ranked.ctes, list(ranked.params), [ranked.results]
+    parts = [f"SELECT '{HIT}', NULL, NULL, id, pos FROM {ranked.results}"]  # noqa: S608 - every name is ours
     if ranked.candidates:
         parts.append(f"SELECT '{CANDIDATES}', NULL, NULL, COUNT(*), NULL FROM {ranked.candidates}")  # noqa: S608
+    if fallback:
+        ctes, params = f"{ctes}, {fallback.ctes}", [*params, *fallback.params]
+        result_sets.append(fallback.results)
+        parts.append(f"SELECT '{FALLBACK_HIT}', NULL, NULL, id, pos FROM {fallback.results}")  # noqa: S608
+        if fallback.candidates:
+            parts.append(
+                f"SELECT '{FALLBACK_CANDIDATES}', NULL, NULL, COUNT(*), NULL FROM {fallback.candidates}"  # noqa: S608
+            )
     if with_facets:
+        ids = " UNION ".join(f"SELECT id FROM {name}" for name in result_sets)  # noqa: S608
         parts.append(
             f"SELECT f.facet, f.value, f.label, COUNT(*), NULL FROM {facet_table} f"  # noqa: S608
-            " WHERE f.document_id IN (SELECT id FROM r) GROUP BY f.facet, f.value, f.label"
+            f" WHERE f.document_id IN ({ids}) GROUP BY f.facet, f.value, f.label"
         )
-    rows = _rows(f"WITH {ranked.ctes} " + " UNION ALL ".join(parts), ranked.params)
-    hits, candidates, facet_rows = [], None, []
+    rows = _rows(f"WITH {ctes} " + " UNION ALL ".join(parts), params)
+    hits, fallback_hits, counts, facet_rows = [], [], {}, []
     for marker, value, label, number, pos in rows:
         if marker == HIT:
             hits.append((pos, number))
-        elif marker == CANDIDATES:
-            candidates = number
+        elif marker == FALLBACK_HIT:
+            fallback_hits.append((pos, number))
+        elif marker in (CANDIDATES, FALLBACK_CANDIDATES):
+            counts[marker] = number
         else:
             facet_rows.append((marker, value, label, number))
+    matches = _matches(ranked, hits, counts.get(CANDIDATES))
+    if fallback and fallback_hits:
+        some = _matches(fallback, fallback_hits, counts.get(FALLBACK_CANDIDATES))
+        merged = _merge(matches, some)
+        if with_facets and set(merged.ids) != set(matches.ids) | set(some.ids):
+            # The caps left some full match out of the merged set: count its facets on their own.
+            facet_rows = _facet_rows(merged)
+        matches = merged
+    return matches, facet_rows
+
+
+def _matches(ranked: _Ranked, hits: list[tuple[int, int]], candidates: int | None) -> Matches:
     ids = [document_id for _pos, document_id in sorted(hits)]
     if candidates is not None and candidates < RANK_CAP:
         total, lower_bound = candidates, False
     else:
         total, lower_bound = _count(ranked.from_where, ranked.where_params, len(ids))
-    return Matches(ids, total, lower_bound), facet_rows
+    return Matches(ids, total, lower_bound)
 
 
-def _ranked(plan, filters, sort, kinds) -> _Ranked:
+def _ranked(plan, filters, sort, kinds, names: _Names = _Names()) -> _Ranked:
     if not plan:
         return _ranked_browse(filters, kinds)
     if connection.vendor == "postgresql":
-        return _ranked_postgresql(plan, filters, sort, kinds)
-    return _ranked_sqlite(plan, filters, sort, kinds)
+        return _ranked_postgresql(plan, filters, sort, kinds, names)
+    return _ranked_sqlite(plan, filters, sort, kinds, names)
+
+
+def _fallback(plan, filters, sort, kinds) -> _Ranked | None:
+    """The texts with some of the words, ranked in the statement of the full matches (`r`) and
+    only when those are fewer than FALLBACK_BELOW (the gate reads `r`, which holds them all then)."""
+    if not plan or len(plan.clauses) < 2:
+        return None
+    gate = f" AND (SELECT COUNT(*) FROM r) < {FALLBACK_BELOW}"  # noqa: S608
+    return _ranked(plan.any_clause(), filters, sort, kinds, _Names("m_some", "r_some", gate))
 
 
 def _to_modelsearch(plan) -> ms_query.SearchQuery:
@@ -284,18 +341,24 @@ def _needs_fallback(plan, matches: Matches) -> bool:
     return bool(plan) and matches.total < FALLBACK_BELOW and len(plan.clauses) > 1
 
 
-def _with_fallback(plan, matches: Matches, filters, sort, kinds) -> Matches:
+def _merge(matches: Matches, some: Matches) -> Matches:
     # Few texts hold every word: add those that hold some of them, after the full matches.
-    some = _match(plan.any_clause(), filters, sort, kinds)
     ids = list(dict.fromkeys([*matches.ids, *some.ids]))[:RESULT_CAP]
     return Matches(ids, max(len(ids), some.total), some.total_is_lower_bound)
+
+
+def _with_fallback(plan, matches: Matches, filters, sort, kinds) -> Matches:
+    return _merge(matches, _match_modelsearch(plan.any_clause(), filters, sort, kinds))
 
 
 def match(
     plan, *, filters: dict[str, list[str]], sort: str = SORT_RELEVANCE, kinds: list[str] | None = None
 ) -> Matches:
     """Ranked ids of matching documents; `kinds` limits them to registered kinds (e.g. for the API)."""
-    matches = _match(plan, filters, sort, kinds)
+    if not plan or _uses_database_index():
+        fallback = _fallback(plan, filters, sort, kinds)
+        return _run(_ranked(plan, filters, sort, kinds), with_facets=False, fallback=fallback)[0]
+    matches = _match_modelsearch(plan, filters, sort, kinds)
     return _with_fallback(plan, matches, filters, sort, kinds) if _needs_fallback(plan, matches) else matches
 
 
@@ -304,42 +367,37 @@ def search(
 ) -> tuple[Matches, list[FacetGroup], bool]:
     """Ranked matches with the facet groups and whether their counts are estimates.
 
-    On the database index this is one SQL statement (plus a bounded count for a query with more
-    than RANK_CAP matches, and a second search when the fallback adds texts with some words).
+    On the database index this is one SQL statement, the fallback to texts with some of the
+    words included (plus a bounded count for a query with more than RANK_CAP matches).
     """
     if not plan or _uses_database_index():
-        matches, facet_rows = _run(_ranked(plan, filters, sort, kinds), with_facets=True)
-        if not _needs_fallback(plan, matches):
-            return matches, *_facet_groups(facet_rows, matches, filters)
-        matches = _with_fallback(plan, matches, filters, sort, kinds)
-    else:
-        matches = match(plan, filters=filters, sort=sort, kinds=kinds)
+        ranked, fallback = _ranked(plan, filters, sort, kinds), _fallback(plan, filters, sort, kinds)
+        matches, facet_rows = _run(ranked, with_facets=True, fallback=fallback)
+        return matches, *_facet_groups(facet_rows, matches, filters)
+    matches = match(plan, filters=filters, sort=sort, kinds=kinds)
     return matches, *facet_counts(matches, filters=filters)
-
-
-def _match(plan, filters, sort, kinds) -> Matches:
-    if plan and not _uses_database_index():
-        return _match_modelsearch(plan, filters, sort, kinds)
-    return _run(_ranked(plan, filters, sort, kinds), with_facets=False)[0]
 
 
 def facet_counts(matches: Matches, *, filters: dict[str, list[str]]) -> tuple[list[FacetGroup], bool]:
     """Facet groups with counts over the ranked matches; scaled estimates when there are more."""
-    rows = []
-    if matches.ids:
-        # One parameter for all ids (an array, or JSON on SQLite): binding 1,000 separate
-        # parameters costs more than the count itself.
-        facet_table = SearchFacetValue._meta.db_table
-        if connection.vendor == "postgresql":
-            where, param = "document_id = ANY(%s)", list(matches.ids)
-        else:
-            where, param = "document_id IN (SELECT value FROM json_each(%s))", json.dumps(matches.ids)
-        rows = _rows(
-            f"SELECT facet, value, label, COUNT(*) FROM {facet_table} WHERE {where} "  # noqa: S608
-            "GROUP BY facet, value, label",
-            [param],
-        )
-    return _facet_groups(rows, matches, filters)
+    return _facet_groups(_facet_rows(matches), matches, filters)
+
+
+def _facet_rows(matches: Matches) -> list:
+    if not matches.ids:
+        return []
+    # One parameter for all ids (an array, or JSON on SQLite): binding 1,000 separate
+    # parameters costs more than the count itself.
+    facet_table = SearchFacetValue._meta.db_table
+    if connection.vendor == "postgresql":
+        where, param = "document_id = ANY(%s)", list(matches.ids)
+    else:
+        where, param = "document_id IN (SELECT value FROM json_each(%s))", json.dumps(matches.ids)
+    return _rows(
+        f"SELECT facet, value, label, COUNT(*) FROM {facet_table} WHERE {where} "  # noqa: S608
+        "GROUP BY facet, value, label",
+        [param],
+    )
 
 
 def _facet_groups(rows, matches: Matches, filters: dict[str, list[str]]) -> tuple[list[FacetGroup], bool]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.utils.safestring import SafeString
 
 from kennishub.core.models import Theme
@@ -64,17 +66,35 @@ def parse_filters(params) -> dict[str, list[str]]:
     return filters
 
 
+_HIT_COLUMNS = ("id", "kind", "title", "url", "meta", "date", "is_archived", "summary", "body")
+
+
+def _hit_rows(ids: list[int]) -> dict[int, tuple]:
+    """The documents of one page as plain rows, by id.
+
+    Not the stemmed copies (the largest columns), and not through the ORM: building and reading
+    this query through a QuerySet costs about 1 ms more than the query itself, on every search.
+    """
+    if not ids:
+        return {}
+    documents = SearchDocument._meta.db_table
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT {', '.join(_HIT_COLUMNS)} FROM {documents} WHERE id IN ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: row for row in cursor.fetchall()}
+
+
 def _hits(ids: list[int], stems: set[str]) -> list[Hit]:
-    # Plain rows, not model instances, and not the stemmed copies (the largest columns): this is
-    # part of the fixed cost of every search.
-    fields = ("pk", "kind", "title", "url", "meta", "date", "is_archived", "summary", "body")
-    rows = {row[0]: row for row in SearchDocument.objects.filter(pk__in=ids).values_list(*fields)}
+    rows = _hit_rows(ids)
     labels = {kind.key: str(kind.label) for kind in registry.kinds()}
     hits = []
     for pk in ids:
         if pk not in rows:
             continue
         _pk, kind, title, url, meta, date, is_archived, summary, body = rows[pk]
+        if isinstance(date, str):  # SQLite returns dates as text
+            date = datetime.date.fromisoformat(date)
         hits.append(
             Hit(
                 kind_label=labels.get(kind, kind),
@@ -82,7 +102,7 @@ def _hits(ids: list[int], stems: set[str]) -> list[Hit]:
                 url=url,
                 meta=meta,
                 date=date,
-                is_archived=is_archived,
+                is_archived=bool(is_archived),
                 snippet=snippets.snippet(summary, body, stems),
                 external=url.startswith(("http://", "https://")),
             )

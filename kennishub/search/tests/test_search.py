@@ -250,3 +250,64 @@ def test_publishing_indexes_the_product_after_the_commit(client, db, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         KnowledgeProductFactory(title="Nieuw over schuldhulpverlening")
     assert "Nieuw over schuldhulpverlening" in titles(search(client, q="schulden"))
+
+
+@pytest.fixture
+def water(db):
+    products = {
+        "both": KnowledgeProductFactory(
+            title="Waterberging en dijkversterking",
+            summary="Samen plannen.",
+            kind="onderzoek",
+            publication_date=datetime.date(2020, 1, 1),
+        ),
+        "first": KnowledgeProductFactory(
+            title="Waterberging in de polder",
+            summary="Ruimte voor water.",
+            kind="handreiking",
+            publication_date=datetime.date(2025, 1, 1),
+        ),
+        "second": KnowledgeProductFactory(
+            title="Dijkversterking langs de rivier",
+            summary="Sterke dijken.",
+            kind="factsheet",
+            publication_date=datetime.date(2024, 1, 1),
+        ),
+    }
+    indexing.rebuild()
+    return products
+
+
+def facet_count(html: str, facet: str, value: str) -> str | None:
+    found = re.search(
+        rf'name="{facet}" value="{value}"[^>]*>\s*<label[^>]*>[^<]*<span class="kh-facet__count">\(([^)]*)\)',
+        html,
+    )
+    return found.group(1) if found else None
+
+
+@pytest.mark.django_db
+def test_few_full_matches_are_followed_by_texts_with_some_words_in_one_statement(
+    client, water, django_assert_max_num_queries
+):
+    search(client, q="waterberging dijkversterking")  # warm caches (content type, synonyms)
+    with django_assert_max_num_queries(2):  # the search with its fallback and facets, the hits
+        html = search(client, q="waterberging dijkversterking")
+    found = titles(html)
+    assert found[0] == "Waterberging en dijkversterking"
+    assert set(found[1:]) == {"Waterberging in de polder", "Dijkversterking langs de rivier"}
+    # The facets count the whole merged list.
+    for kind in ("onderzoek", "handreiking", "factsheet"):
+        assert facet_count(html, "soort", kind) == "1", kind
+
+
+@pytest.mark.django_db
+def test_facets_follow_the_merged_list_when_the_caps_leave_partial_matches_out(client, water, monkeypatch):
+    from kennishub.search import engine
+
+    # One ranked result: the full match fills it, the newest partial match falls outside.
+    monkeypatch.setattr(engine, "RESULT_CAP", 1)
+    html = search(client, q="waterberging dijkversterking", sorteer="datum")
+    assert titles(html) == ["Waterberging en dijkversterking"]
+    assert facet_count(html, "soort", "onderzoek") is not None
+    assert facet_count(html, "soort", "handreiking") is None
