@@ -119,14 +119,30 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'kennishub.sqlite3'}")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue instead of failing with "database is locked" (see events, issue #6).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+
+def configure_database(database: dict) -> dict:
+    """Connection options per engine; the test settings apply them to their own database too."""
+    database["ATOMIC_REQUESTS"] = False
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+    options = database.setdefault("OPTIONS", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # Writers queue instead of failing with "database is locked" (see events, issue #6).
+        options.update(
+            {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        )
+    elif database["ENGINE"] == "django.db.backends.postgresql":
+        # A broad search ranks a capped set of matches taken in storage order (search/engine.py).
+        # Synchronized scans start a table scan where the previous one stopped, so the same link
+        # would show other results on each reload; off, every scan starts at the first block.
+        options.setdefault("options", "-c synchronize_seqscans=off")
+    return database
+
+
+DATABASES = {
+    "default": configure_database(
+        env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'kennishub.sqlite3'}")
     )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

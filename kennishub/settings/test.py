@@ -3,9 +3,11 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import DATABASES, configure_database, env
 
-DATABASES["default"] = env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")
+DATABASES["default"] = configure_database(
+    env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/test")
+)
 DATABASES["default"]["TEST"] = {"NAME": env.str("KH_TEST_DATABASE", default="test_kennishub")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -311,3 +311,16 @@ def test_facets_follow_the_merged_list_when_the_caps_leave_partial_matches_out(c
     assert titles(html) == ["Waterberging en dijkversterking"]
     assert facet_count(html, "soort", "onderzoek") is not None
     assert facet_count(html, "soort", "handreiking") is None
+
+
+@pytest.mark.django_db
+def test_postgresql_scans_start_at_the_first_block_so_a_capped_candidate_set_is_repeatable():
+    # The broad-query candidate set is the first RANK_CAP matches in storage order; with
+    # synchronized scans each reload of the same link would start elsewhere in the table.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
