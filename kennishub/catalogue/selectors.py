@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     F,
@@ -14,7 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Mod
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -167,58 +169,79 @@ def _conditions(filters: Filters, ref: Reference, *, skip: str = "") -> list[Que
     for facet, values in selected.items():
         conditions.append(_rows(facet, values))
     if filters.q:
-        words = filters.q
-        conditions.append(
-            Course.objects.listed()
-            .filter(Q(title__icontains=words) | Q(summary__icontains=words) | Q(description__icontains=words))
-            .values("pk")
-        )
+        conditions.append(_text_match(filters.q))
     return conditions
 
 
-# Up to this many matching courses, their ids are read first and passed as a list. PostgreSQL then
-# probes the indexes for just those courses; with a subquery it often misjudges how few rows a
-# combination of filters leaves (facet values are correlated), and scans far more. Above it, the
-# facet counts are estimated from a fixed pseudo-random sample of this size and shown as "ca.".
-ID_LIST_LIMIT = 2_000
+def _text_match(words: str) -> QuerySet:
+    """Listed courses with `words` in their title, summary or description, as a subquery of ids.
+
+    PostgreSQL finds them through the trigram indexes of migration 0003 (or, along an index of the
+    page's order, by testing each course until the page is full).
+    """
+    return (
+        Course.objects.listed()
+        .filter(Q(title__icontains=words) | Q(summary__icontains=words) | Q(description__icontains=words))
+        .values("pk")
+    )
+
+
+def _first_of(condition: QuerySet, limit: int) -> QuerySet:
+    """At most `limit` ids of `condition`, read on their own (PostgreSQL: fenced off by OFFSET 0).
+
+    Left to itself, the planner expects a LIMIT over a text match to be reached early and tests
+    every course in id order; fenced, the match is read through the trigram indexes, and stops
+    after `limit` courses however many match.
+    """
+    if connection.vendor != "postgresql":
+        return condition
+    sql, params = condition.order_by().query.sql_with_params()
+    fenced = RawSQL(  # noqa: S611  (our own query's SQL, its values stay parameters)
+        f"SELECT m.pk FROM ({sql} LIMIT {int(limit)} OFFSET 0) AS m",  # noqa: S608
+        params,
+    )
+    return Course.objects.filter(pk__in=fenced).values("pk")
+
+
+# Up to this many matching courses, their ids are read first and passed on as a list: the facet
+# counts are then exact, read for just those courses. Above it, the counts (and the total) are
+# estimated from the fixed sample of courses (``CourseFacet.sample``) and shown as "ca.".
+EXACT_LIMIT = 2_000
 
 
 @dataclass
 class Match:
     """The courses that pass a set of filters."""
 
-    query: QuerySet  # all of them, as a subquery of ids
-    ids: list[int]  # all of them when `complete`, else a sample of ID_LIST_LIMIT
-    complete: bool
-    total: int  # exact number
+    conditions: list[QuerySet]  # per filter, a subquery of the ids it lets through
+    ids: list[int] | None  # all of them when at most EXACT_LIMIT match, else None
+    # Words alone: all matching ids when at most RELEVANCE_CANDIDATES, for the list to use.
+    candidates: list[int] | None = None
 
     @property
-    def for_filter(self) -> QuerySet | list[int]:
-        return self.ids if self.complete else self.query
+    def complete(self) -> bool:
+        return self.ids is not None
 
 
 def _matching(conditions: list[QuerySet]) -> Match | None:
-    """The ids that pass every condition (None without filters): two small queries at most."""
+    """The ids that pass every condition (None without filters), in one query of at most 2,001 rows."""
     if not conditions:
         return None
+    if len(conditions) == 1 and conditions[0].model is Course:
+        # Only words to search for: read every match at once (through the trigram indexes; with a
+        # LIMIT the planner would test course after course instead), and keep them for the list.
+        ids = list(conditions[0].order_by().values_list("pk", flat=True))
+        if len(ids) <= EXACT_LIMIT:
+            return Match(conditions=conditions, ids=ids)
+        return Match(
+            conditions=conditions, ids=None, candidates=ids if len(ids) <= RELEVANCE_CANDIDATES else None
+        )
     first, *rest = conditions
     column = "pk" if first.model is Course else "course_id"
     for condition in rest:
         first = first.filter(**{f"{column}__in": condition})
-    query = first.values(column).distinct().order_by()
-    ids = [row[column] for row in query[: ID_LIST_LIMIT + 1]]
-    if len(ids) <= ID_LIST_LIMIT:
-        return Match(query=query, ids=ids, complete=True, total=len(ids))
-    # A sample spread over all ids (courses are numbered provider by provider, so the first ids
-    # would all come from one provider): order by a multiplicative hash of the id.
-    spread = Mod(F(column) * 2_654_435_761, 4_294_967_291)
-    sample = list(
-        first.annotate(spread=spread)
-        .order_by("spread")
-        .values_list(column, flat=True)
-        .distinct()[:ID_LIST_LIMIT]
-    )
-    return Match(query=query, ids=sample, complete=False, total=query.count())
+    ids = list(first.values_list(column, flat=True).distinct().order_by()[: EXACT_LIMIT + 1])
+    return Match(conditions=conditions, ids=ids if len(ids) <= EXACT_LIMIT else None)
 
 
 def _estimate(count: float) -> int:
@@ -226,57 +249,258 @@ def _estimate(count: float) -> int:
     return max(1, int(round(count, -1)) if count >= 100 else round(count))
 
 
-_UNSET = object()
+def _grouped(facets: list[str], ids: list[int]) -> list[tuple[str, str, int]]:
+    """Exact counts per facet value over the courses `ids` (at most EXACT_LIMIT): one query.
 
-
-def catalogue(filters: Filters, ref: Reference | None = None, matching=_UNSET) -> QuerySet[Course]:
-    """Listed courses matching `filters`, in the chosen order, ready to render.
-
-    `matching` takes the ids ``facets`` found already (``FacetCounts.matching``), saving a query.
+    On PostgreSQL the ids are joined as an array, so each course is one probe of the unique index
+    on (course, facet, value); with a long IN list the planner scans the whole table instead.
     """
-    ref = ref or reference()
-    courses = Course.objects.listed()
-    if matching is _UNSET:
-        matching = _matching(_conditions(filters, ref))
-    if matching is not None:
-        courses = courses.filter(pk__in=matching.for_filter)
-    if filters.sort == "prijs":
-        courses = courses.order_by(F("lowest_price").asc(nulls_last=True), "title", "pk")
-    elif filters.sort == "relevantie" and filters.q:
-        courses = courses.annotate(
-            rank=Case(
-                When(title__iexact=filters.q, then=Value(3)),
-                When(title__icontains=filters.q, then=Value(2)),
-                When(summary__icontains=filters.q, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+    if not ids or not facets:
+        return []
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(CourseFacet._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT f.facet, f.value, COUNT(*) FROM unnest(%s::bigint[]) AS m(id) "  # noqa: S608
+                f"JOIN {table} f ON f.course_id = m.id WHERE f.facet = ANY(%s) GROUP BY f.facet, f.value",
+                [list(ids), list(facets)],
             )
-        ).order_by("-rank", F("next_start").asc(nulls_last=True), "pk")
+            return cursor.fetchall()
+    rows = CourseFacet.objects.filter(facet__in=facets, course_id__in=ids)
+    return list(rows.values_list("facet", "value").annotate(n=Count("pk")).order_by())
+
+
+def _sampled(sets: dict[str, list[QuerySet]], facets: list[str]):
+    """Estimated counts per facet value for several sets of filters at once, from the fixed sample.
+
+    `sets` maps a key ("" for every filter, else the facet left out) to its conditions. One query
+    over the facet rows of the sampled courses (one in ``services.SAMPLE_EVERY``) flags, per
+    sampled course, which conditions it meets, and counts every value under every set; the counts
+    are scaled by the number of listed courses over the number sampled. Returns
+    ({key: [(facet, value, estimate)]}, {key: estimated number of matching courses}).
+    """
+    q = connection.ops.quote_name
+    table, totals = q(CourseFacet._meta.db_table), q(CourseFacetTotal._meta.db_table)
+    distinct: dict[tuple, int] = {}
+    flag_sql, flag_params = [], []
+    uses: dict[str, list[int]] = {}
+    for key, conditions in sets.items():
+        uses[key] = []
+        for condition in conditions:
+            # Only sampled courses are probed: read and hash only those.
+            sampled = CourseFacet.objects.filter(sample=True, facet="alle").values("course_id")
+            if condition.model is CourseFacet:
+                condition = condition.filter(sample=True)
+            elif condition.model is Course:
+                condition = condition.filter(pk__in=sampled)
+            else:  # runs in a date range
+                condition = condition.filter(course_id__in=sampled)
+            sql, params = condition.order_by().query.sql_with_params()
+            number = distinct.setdefault((sql, tuple(params)), len(distinct))
+            if number == len(flag_sql):
+                # Each condition is read once into a hash; every sampled row then probes it.
+                flag_sql.append(f"(f.course_id IN ({sql})) AS c{number}")
+                flag_params.extend(params)
+            uses[key].append(number)
+    keys = list(sets)
+    counts_sql = ", ".join(
+        f"COUNT(*) FILTER (WHERE {' AND '.join(f'm.c{n}' for n in uses[key]) or 'TRUE'})" for key in keys
+    )
+    marks = ", ".join(["%s"] * len(facets))
+    sql = (
+        f"SELECT m.facet, m.value, COUNT(*), {counts_sql}, "  # noqa: S608
+        f"(SELECT t.count FROM {totals} t WHERE t.facet = 'alle' AND t.value = '1') "
+        f"FROM (SELECT f.facet, f.value, {', '.join(flag_sql)} FROM {table} f "
+        f"WHERE f.sample AND f.facet IN ({marks})) m GROUP BY m.facet, m.value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*flag_params, *facets])
+        rows = cursor.fetchall()
+    sampled = next((row[2] for row in rows if row[0] == "alle"), 0)
+    listed = next((row[-1] for row in rows if row[-1] is not None), 0)
+    scale = listed / sampled if sampled else 0
+    values: dict[str, list] = {key: [] for key in keys}
+    found: dict[str, int] = dict.fromkeys(keys, 0)
+    for facet, value, _all, *per_key, _listed in rows:
+        for key, n in zip(keys, per_key, strict=True):
+            if facet == "alle":
+                found[key] = _estimate(n * scale) if n else 0
+            elif n:
+                values[key].append((facet, value, _estimate(n * scale)))
+    return values, found
+
+
+def catalogue(filters: Filters, ref: Reference | None = None, matching=None) -> QuerySet[Course]:
+    """The ids of the listed courses matching `filters`, as a queryset to filter or order further.
+
+    With at most EXACT_LIMIT matches, by their id list; above it, every filter as a semi-join, so
+    PostgreSQL walks the index of the chosen order and stops after one page.
+    """
+    courses = Course.objects.listed()
+    if matching is None:
+        matching = _matching(_conditions(filters, ref or reference()))
+    if matching is None:
+        return courses
+    if matching.complete:
+        return courses.filter(pk__in=matching.ids)
+    if matching.candidates is not None:
+        return courses.filter(pk__in=matching.candidates)
+    for condition in matching.conditions:
+        courses = courses.filter(pk__in=condition)
+    return courses
+
+
+SORT_COLUMNS = {"start": "sort_start", "prijs": "sort_price"}
+MAX_OFFSET_PAGE = 500  # a page number without a cursor reads at most this deep
+
+
+@dataclass
+class Page:
+    """One page of the catalogue, found by a cursor ("after/before this course") or a page number."""
+
+    object_list: list[Course]
+    number: int
+    total: int
+    estimated: bool
+    has_next: bool
+    has_previous: bool
+    page_size: int
+
+    @property
+    def first_id(self) -> int | None:
+        return self.object_list[0].pk if self.object_list else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.object_list[-1].pk if self.object_list else None
+
+    @property
+    def num_pages(self) -> int:
+        pages = max(1, -(-self.total // self.page_size))
+        if not self.has_next:
+            return self.number if self.estimated else max(pages, self.number)
+        return max(pages, self.number + 1)
+
+    @property
+    def paginator(self):  # what templates and tests know from Django's Page
+        return self
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def previous_page_number(self) -> int:
+        return max(1, self.number - 1)
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def catalogue_page(
+    filters: Filters,
+    ref: Reference,
+    counts: "FacetCounts",
+    *,
+    number: int = 1,
+    after: int | None = None,
+    before: int | None = None,
+    page_size: int = 20,
+) -> Page:
+    """One page of listed courses matching `filters` in the chosen order: three queries at most.
+
+    Sorted by start date or price, a page continues from the course before it (keyset: the cursor
+    `after` or `before` is a course id, whose sort value is read first), so a late page costs as
+    little as the first. A page number alone (an old link) is read with OFFSET, capped at
+    MAX_OFFSET_PAGE. By relevance, see ``_by_relevance``.
+    """
+    number = max(1, min(number, MAX_OFFSET_PAGE))
+    ids_query = Course.objects.listed()
+    if counts.matching is not None:
+        ids_query = catalogue(filters, ref, matching=counts.matching)
+    column = SORT_COLUMNS.get(filters.sort)
+    relevance = filters.sort == "relevantie" and filters.q
+    if relevance or column is None:
+        column = "sort_start"
+    backwards = False
+    offset = (number - 1) * page_size
+    if not relevance and (after or before):
+        boundary = Course.objects.filter(pk=after or before).values_list(column, "title").first()
+        if boundary is not None:
+            table = connection.ops.quote_name(Course._meta.db_table)
+            quoted = connection.ops.quote_name(column)
+            operator = ">" if after else "<"
+            # Only our own table and column names in the text; the values are parameters.
+            ids_query = ids_query.filter(
+                RawSQL(  # noqa: S611
+                    f'({table}.{quoted}, {table}."title", {table}."id") {operator} (%s, %s, %s)',
+                    [boundary[0], boundary[1], after or before],
+                    output_field=BooleanField(),
+                )
+            )
+            backwards, offset = bool(before), 0
+    if relevance:
+        bounded = counts.matching is not None and (
+            counts.matching.complete or counts.matching.candidates is not None
+        )
+        ids = _by_relevance(ids_query, filters.q, offset, page_size + 1, bounded=bounded)
     else:
-        courses = courses.order_by(F("next_start").asc(nulls_last=True), "title", "pk")
+        if backwards:
+            ordered = ids_query.order_by(f"-{column}", "-title", "-pk")
+        else:
+            ordered = ids_query.order_by(column, "title", "pk")
+        ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size + 1])
+    more = len(ids) > page_size
+    ids = ids[:page_size]
+    if backwards:
+        ids.reverse()
     today = date.today()
     upcoming = CourseRun.objects.filter(start_date__gte=today).exclude(status=CourseRun.Status.CANCELLED)
-    return courses.select_related("provider__organisation").prefetch_related(
-        Prefetch("runs", queryset=upcoming.select_related("province"), to_attr="upcoming_runs"),
-        "themes",
+    rows = (
+        Course.objects.filter(pk__in=ids)
+        .select_related("provider__organisation")
+        .prefetch_related(
+            Prefetch("runs", queryset=upcoming.select_related("province"), to_attr="upcoming_runs"),
+            "themes",
+        )
+        if ids
+        else []
+    )
+    by_id = {course.pk: course for course in rows}
+    return Page(
+        object_list=[by_id[pk] for pk in ids if pk in by_id],
+        number=number,
+        total=counts.total,
+        estimated=counts.total_estimated,
+        has_next=more if not backwards else True,
+        has_previous=(number > 1 or bool(after)) if not backwards else more,
+        page_size=page_size,
     )
 
 
-class Counted:
-    """A queryset whose number of rows is already known, for a Paginator that should not count."""
+# Sorted by relevance, at most this many courses with the words are ranked (all of them, unless the
+# words are so common that nearly every course has them): a bounded set, read through the trigram
+# indexes, instead of ranking the whole catalogue per page.
+RELEVANCE_CANDIDATES = 10_000
 
-    def __init__(self, queryset: QuerySet, count: int):
-        self.queryset, self._count = queryset, count
-        self.ordered = queryset.ordered
 
-    def count(self) -> int:
-        return self._count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):
-        return self.queryset[index]
+def _by_relevance(ids_query: QuerySet, words: str, offset: int, limit: int, *, bounded: bool) -> list[int]:
+    """Ids of one page by relevance: a title that is the words, then a title, then a summary with
+    them, then the rest, each by start date; ranked within a bounded candidate set."""
+    rank = Case(
+        When(title__iexact=words, then=Value(3)),
+        When(title__icontains=words, then=Value(2)),
+        When(summary__icontains=words, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    candidates = ids_query
+    if not bounded:  # `ids_query` is not a list of ids already
+        candidates = ids_query.filter(pk__in=_first_of(_text_match(words), RELEVANCE_CANDIDATES))
+    ordered = candidates.annotate(rank=rank).order_by("-rank", "sort_start", "title", "pk")
+    return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
 
 
 @dataclass
@@ -285,66 +509,83 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    estimated: bool = False
 
 
 @dataclass
 class FacetCounts:
-    total: int  # listed courses matching every filter
+    total: int  # listed courses matching every filter (estimated when total_estimated)
     values: dict[str, list[FacetValue]]
     matching: Match | None = None  # those courses, for ``catalogue``
-    estimated: bool = False  # counts estimated from a sample (many matches)
+    estimated: bool = False  # some counts are estimated from the sample (many matches)
+    total_estimated: bool = False
 
 
 def facets(filters: Filters, ref: Reference | None = None) -> FacetCounts:
     """Per facet, its values with the number of courses each would give, the other filters applied.
 
-    Counted on the facet rows alone: one grouped query for every facet without a selection (and
-    the total), plus one per facet that has a selection, each after one query for the matching
-    ids — at most twenty, however many courses match. Without any filter the totals kept at
-    harvest time answer at once.
+    Without any filter the totals kept at harvest time answer at once. Otherwise one query finds
+    the matching ids (at most EXACT_LIMIT + 1); for at most EXACT_LIMIT the counts of every facet
+    without a selection come exactly from the facet rows of those courses (one query), and so do
+    those of each facet with a selection, the other filters applied (two queries each). Every set
+    with more matches is counted in one more query over the fixed sample, as estimates. At most
+    4 + 2 * (selected facets) queries, however many courses match.
     """
     ref = ref or reference()
     selected = {facet: values for facet, values in _selected(filters).items() if values}
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACET_NAMES}
-    counts["alle"] = {}
-
-    estimated = False
-
-    def grouped(facets: list[str], matching: Match | None):
-        nonlocal estimated
-        if matching is None:  # no filter applies: the totals kept at harvest time
-            return CourseFacetTotal.objects.filter(facet__in=facets).values_list("facet", "value", "count")
-        rows = CourseFacet.objects.filter(facet__in=facets, course_id__in=matching.ids)
-        rows = rows.values_list("facet", "value").annotate(n=Count("pk")).order_by()
-        if matching.complete:
-            return rows
-        estimated = True
-        scale = matching.total / len(matching.ids)
-        return [
-            (facet, value, max(1, round(n * scale, -1) if n * scale >= 100 else round(n * scale)))
-            for facet, value, n in rows
-        ]
-
+    estimated_facets: set[str] = set()
     open_facets = [facet for facet in FACET_NAMES if facet not in selected]
     matching = _matching(_conditions(filters, ref))
-    for facet, value, n in grouped(open_facets, matching):
-        counts[facet][value] = n
-    counts["alle"]["1"] = matching.total if matching is not None else 0
+    sample_sets: dict[str, list[QuerySet]] = {}
+    total, total_estimated = 0, False
+    from_totals: list[str] = []
     if matching is None:
-        for _facet, value, n in grouped(["alle"], None):
-            counts["alle"][value] = n
-    for facet in selected:
-        for _facet, value, n in grouped([facet], _matching(_conditions(filters, ref, skip=facet))):
+        from_totals = [*open_facets, "alle"]
+    elif matching.complete:
+        total = len(matching.ids)
+        for facet, value, n in _grouped(open_facets, matching.ids):
             counts[facet][value] = n
+    else:
+        sample_sets[""] = matching.conditions
+    for facet in selected:
+        conditions = _conditions(filters, ref, skip=facet)
+        other = _matching(conditions)
+        if other is None:
+            from_totals.append(facet)
+        elif other.complete:
+            for _facet, value, n in _grouped([facet], other.ids):
+                counts[facet][value] = n
+        else:
+            sample_sets[facet] = conditions
+    if from_totals:
+        for facet, value, n in CourseFacetTotal.objects.filter(facet__in=from_totals).values_list(
+            "facet", "value", "count"
+        ):
+            if facet == "alle":
+                total = n
+            else:
+                counts[facet][value] = n
+    if sample_sets:
+        wanted = ["alle", *(open_facets if "" in sample_sets else []), *(k for k in sample_sets if k)]
+        values, found = _sampled(sample_sets, wanted)
+        for key, rows in values.items():
+            for facet, value, n in rows:
+                if facet == key or (key == "" and facet not in selected):
+                    counts[facet][value] = n
+            estimated_facets |= {key} if key else set(open_facets)
+        if "" in sample_sets:  # more than EXACT_LIMIT match, whatever the sample happened to hold
+            total, total_estimated = max(found[""], EXACT_LIMIT + 1), True
     values: dict[str, list[FacetValue]] = {}
     for facet in FACET_NAMES:
         chosen = set(selected.get(facet, []))
+        estimated = facet in estimated_facets
         items = []
         for value, n in counts[facet].items():
             if value not in ref.labels[facet]:
                 continue  # a theme made inactive since the last harvest
             url_value, label = ref.labels[facet][value]
-            items.append(FacetValue(url_value, label, n, url_value in chosen))
+            items.append(FacetValue(url_value, label, n, url_value in chosen, estimated))
         for url_value in chosen - {item.value for item in items}:
             # A chosen value that no longer gives any course stays visible, so it can be unticked.
             if url_value in ref.ids[facet]:
@@ -356,7 +597,11 @@ def facets(filters: Filters, ref: Reference | None = None) -> FacetCounts:
             items.sort(key=lambda item: item.label.casefold())
         values[facet] = items
     return FacetCounts(
-        total=counts["alle"].get("1", 0), values=values, matching=matching, estimated=estimated
+        total=total,
+        values=values,
+        matching=matching,
+        estimated=bool(estimated_facets),
+        total_estimated=total_estimated,
     )
 
 

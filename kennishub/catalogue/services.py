@@ -13,7 +13,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -273,7 +273,7 @@ def _course_fields(record: CourseRecord) -> dict:
         "admission": record.admission,
         "accreditation": record.accreditation,
         "certificate": record.certificate,
-        "next_start": min(upcoming) if upcoming else (max(starts) if starts else None),
+        "next_start": min(upcoming) if upcoming else None,
         "lowest_price": min(prices) if prices else None,
     }
 
@@ -315,14 +315,14 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
     provider, channel = run.provider, run.channel
     grace = run.feed.grace_period if run.feed else timedelta(0)
     default_themes = sorted(run.feed.default_themes.values_list("pk", flat=True)) if run.feed else []
-    prepared, skipped, rejections = _prepare(run, result, default_themes)
+    pending, skipped, rejections = _prepare(run, result, default_themes)
     counts = _Counts()
     changed_ids: list[int] = []
     try:
         with transaction.atomic():
             Provider.objects.select_for_update().get(pk=provider.pk)  # one harvest per provider at a time
             changed_ids = _write(
-                provider, channel, prepared, skipped, rejections, counts, grace, default_themes, now
+                provider, channel, pending, skipped, rejections, counts, grace, default_themes, now, run.job
             )
             if run.dry_run:
                 raise _DryRunRollback
@@ -349,13 +349,17 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
     return run
 
 
+WRITE_BATCH = 1_000  # records built, validated and written at a time: memory stays bounded
+
+
 def _prepare(run: HarvestRun, result: ParseResult, default_themes: list[int]):
-    """Sort the parsed records into unchanged (skipped unbuilt), to write, and rejected.
+    """Sort the parsed records into unchanged (skipped unbuilt) and pending, without building any.
 
     One query reads the stored hash of every course of the channel. A lazily parsed record whose
     source hash matches is counted as unchanged without being built or validated; every other
-    record is built here, where a RecordError rejects it alone. Runs before the write transaction,
-    so the live progress is visible.
+    record stays pending, with its content hash when known, and is built (and validated: a
+    RecordError rejects it alone) batch by batch as it is written, so a big feed never holds more
+    than WRITE_BATCH built records. Runs before the write transaction, so the progress is visible.
     """
     salt = ",".join(map(str, default_themes))
     known = {
@@ -367,10 +371,9 @@ def _prepare(run: HarvestRun, result: ParseResult, default_themes: list[int]):
     if run.job:
         run.job.total = len(result.records) or None
         run.job.save(update_fields=["total", "updated_at"])
-    prepared: list[tuple[CourseRecord, str]] = []
+    pending: list[tuple[CourseRecord | LazyRecord, str]] = []
     skipped: set[str] = set()
-    rejections = list(result.rejections)
-    seen: set[str] = set()
+    seen: set[str] = set()  # ids as found cheaply in the source; the build tells the real one
     for position, item in enumerate(result.records, start=1):
         if run.job and position % PROGRESS_STEP == 0:
             progress.advance(run.job, steps=PROGRESS_STEP, message=_("Comparing records"))
@@ -381,27 +384,56 @@ def _prepare(run: HarvestRun, result: ParseResult, default_themes: list[int]):
                 seen.add(item.external_id)
                 skipped.add(item.external_id)
                 continue
-            try:
-                record = item.build()
-            except RecordError as error:
-                rejections.append(Rejection(item.label, error.field, error.reason, item.external_id))
-                continue
-            label = item.label
+            seen.add(item.external_id)
         else:
-            record, label = item, item.external_id
-            content_hash = hashlib.sha256(f"{record.content_hash()}|{salt}".encode()).hexdigest()
-        if record.external_id in seen:
-            rejections.append(duplicate_rejection(label))
-            continue
-        seen.add(record.external_id)
-        prepared.append((record, content_hash))
+            content_hash = hashlib.sha256(f"{item.content_hash()}|{salt}".encode()).hexdigest()
+            seen.add(item.external_id)
+        pending.append((item, content_hash))
     if run.job:
         progress.advance(run.job, steps=len(result.records) % PROGRESS_STEP, message=_("Saving"))
-    return prepared, skipped, rejections
+    return pending, skipped, list(result.rejections)
+
+
+class _OutsideProgress:
+    """Progress of the write, on a database connection of its own.
+
+    The write is one transaction, whose own updates no one else sees until it commits; the live
+    progress view and the hung-run check read the job row. PostgreSQL only: SQLite has one writer.
+    """
+
+    def __init__(self, job):
+        self.job, self.other = job, None
+        if job is not None and connection.vendor == "postgresql":
+            from django.db import connections
+
+            self.other = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def saved(self, done: int, total: int) -> None:
+        if self.other is None:
+            return
+        from kennishub.core.models import JobProgress
+
+        table = self.other.ops.quote_name(JobProgress._meta.db_table)
+        message = _("Saving: %(done)s of %(total)s records") % {"done": done, "total": total}
+        try:
+            with self.other.cursor() as cursor:
+                # Should a caller's own open transaction hold the job row, give up on this report
+                # after a second instead of waiting for a commit that waits for us.
+                cursor.execute("SET lock_timeout = '1s'")
+                cursor.execute(
+                    f"UPDATE {table} SET message = %s, updated_at = %s WHERE id = %s",  # noqa: S608
+                    [message[:200], timezone.now(), self.job.pk],
+                )
+        except DatabaseError:  # progress is a courtesy: never let it stop the harvest
+            logger.warning("Could not report harvest progress", exc_info=True)
+
+    def close(self) -> None:
+        if self.other is not None:
+            self.other.close()
 
 
 def _write(
-    provider, channel, hashed, skipped, rejections, counts: _Counts, grace, default_themes, now
+    provider, channel, pending, skipped, rejections, counts: _Counts, grace, default_themes, now, job=None
 ) -> list[int]:
     counts.unchanged += len(skipped)
     existing = {
@@ -410,7 +442,44 @@ def _write(
             "external_id", "pk", "content_hash", "status", "missing_since", "slug"
         )
     }
-    lookup = None
+    lookup = _Lookup()
+    built: set[str] = set()
+    changed: list[int] = []
+    reporter = _OutsideProgress(job)
+    try:
+        for start in range(0, len(pending), WRITE_BATCH):
+            batch = []
+            for item, content_hash in pending[start : start + WRITE_BATCH]:
+                if isinstance(item, LazyRecord):
+                    try:
+                        record = item.build()
+                    except RecordError as error:
+                        rejections.append(Rejection(item.label, error.field, error.reason, item.external_id))
+                        continue
+                    label = item.label
+                else:
+                    record, label = item, item.external_id
+                if record.external_id in built or record.external_id in skipped:
+                    rejections.append(duplicate_rejection(label))
+                    continue
+                built.add(record.external_id)
+                batch.append((record, content_hash))
+            changed += _write_batch(provider, channel, batch, existing, counts, lookup, default_themes, now)
+            reporter.saved(min(start + WRITE_BATCH, len(pending)), len(pending))
+    finally:
+        reporter.close()
+    seen = built | skipped | {r.external_id or r.record for r in rejections}
+    withdrawn_ids = _withdraw_missing(existing, seen, counts, grace, now)
+    changed += withdrawn_ids
+    if changed:
+        refresh_facets(changed + _mark_duplicates(provider))
+    return changed
+
+
+def _write_batch(
+    provider, channel, hashed, existing, counts: _Counts, lookup, default_themes, now
+) -> list[int]:
+    """Create or update the courses of one batch of built records, with their relations and runs."""
     creates: list[tuple[Course, CourseRecord]] = []
     updates: list[tuple[Course, CourseRecord]] = []
     for record, content_hash in hashed:
@@ -418,7 +487,6 @@ def _write(
         if known and known[1] == content_hash and known[2] == Course.Status.OFFERED and known[3] is None:
             counts.unchanged += 1
             continue
-        lookup = lookup or _Lookup()
         fields = _course_fields(record) | {
             "content_hash": content_hash,
             "status": Course.Status.OFFERED,
@@ -452,14 +520,7 @@ def _write(
     if written:
         _write_relations(written, lookup, default_themes)
         _write_runs(written, lookup, {c.pk for c, _r in updates})
-
-    seen = {record.external_id for record, _h in hashed} | skipped
-    seen |= {r.external_id or r.record for r in rejections}
-    withdrawn_ids = _withdraw_missing(existing, seen, counts, grace, now)
-    changed = [c.pk for c, _r in written] + withdrawn_ids
-    if written or withdrawn_ids:
-        refresh_facets(changed + _mark_duplicates(provider))
-    return changed
+    return [c.pk for c, _r in written]
 
 
 def _write_relations(written, lookup: _Lookup, default_themes) -> None:
@@ -719,6 +780,9 @@ def update_collective(*, course: Course, actor=None) -> Course:
 # --- the facet rows of the catalogue ---------------------------------------------------------------
 
 FACET_CHUNK = 5_000
+# One listed course in this many carries ``CourseFacet.sample``: the catalogue estimates its counts
+# from these when too many courses match to count them all (``selectors.EXACT_LIMIT``).
+SAMPLE_EVERY = 16
 
 
 def _range_sql(column: str, low, high) -> tuple[str, list]:
@@ -745,8 +809,15 @@ def _facet_selects(listed: str, listed_params: list) -> tuple[str, list]:
     def text(column: str) -> str:
         return f"CAST({column} AS VARCHAR(80))"
 
+    def sample(column: str) -> str:
+        # A multiplicative hash spreads the sample over every provider and feed (ids come in runs).
+        return f"(({column} * 2654435761) %% 4294967291) %% {int(SAMPLE_EVERY)} = 0"
+
     def of_course(facet: str, value: str, condition: str = "") -> str:
-        return f"SELECT c.id, '{facet}', {value} FROM {course} c WHERE {listed}{condition}"  # noqa: S608
+        return (
+            f"SELECT c.id, '{facet}', {value}, {sample('c.id')} FROM {course} c "  # noqa: S608
+            f"WHERE {listed}{condition}"
+        )
 
     parts: list[tuple[str, list]] = [
         (of_course("alle", "'1'"), []),
@@ -769,7 +840,7 @@ def _facet_selects(listed: str, listed_params: list) -> tuple[str, list]:
         target = text("t." + q(relation.field.m2m_reverse_name()))
         parts.append(
             (
-                f"SELECT t.course_id, '{facet}', {target} FROM {through} t "  # noqa: S608
+                f"SELECT t.course_id, '{facet}', {target}, {sample('t.course_id')} FROM {through} t "  # noqa: S608
                 f"JOIN {course} c ON c.id = t.course_id WHERE {listed}",
                 [],
             )
@@ -781,14 +852,19 @@ def _facet_selects(listed: str, listed_params: list) -> tuple[str, list]:
     )
     run_params = [CourseRun.Status.CANCELLED, timezone.localdate()]
     province = text("r.province_id")
+    in_sample = sample("r.course_id")
     parts += [
-        (f"SELECT DISTINCT r.course_id, 'vorm', r.run_format {runs} AND r.run_format <> ''", run_params),
         (
-            f"SELECT DISTINCT r.course_id, 'provincie', {province} {runs} AND r.province_id IS NOT NULL",
+            f"SELECT DISTINCT r.course_id, 'vorm', r.run_format, {in_sample} {runs} AND r.run_format <> ''",
             run_params,
         ),
         (
-            f"SELECT DISTINCT r.course_id, 'run', r.run_format || ':' || {province} {runs} "
+            f"SELECT DISTINCT r.course_id, 'provincie', {province}, {in_sample} {runs} "
+            "AND r.province_id IS NOT NULL",
+            run_params,
+        ),
+        (
+            f"SELECT DISTINCT r.course_id, 'run', r.run_format || ':' || {province}, {in_sample} {runs} "
             "AND r.run_format <> '' AND r.province_id IS NOT NULL",
             run_params,
         ),
@@ -810,7 +886,7 @@ def refresh_facets(course_ids=None) -> None:
         if course_ids is None:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
             sql, params = _facet_selects(listed_sql, [Course.Status.OFFERED])
-            cursor.execute(f"INSERT INTO {table} (course_id, facet, value) {sql}", params)
+            cursor.execute(f"INSERT INTO {table} (course_id, facet, value, sample) {sql}", params)
             _refresh_totals(cursor)
             return
         ids = sorted(set(course_ids))
@@ -823,7 +899,7 @@ def refresh_facets(course_ids=None) -> None:
             sql, params = _facet_selects(
                 f"{listed_sql} AND c.id IN ({marks})", [Course.Status.OFFERED, *chunk]
             )
-            cursor.execute(f"INSERT INTO {table} (course_id, facet, value) {sql}", params)
+            cursor.execute(f"INSERT INTO {table} (course_id, facet, value, sample) {sql}", params)
         _refresh_totals(cursor)
 
 

@@ -45,10 +45,17 @@ def index(request: HttpRequest) -> HttpResponse:
         data if valid else {k: v for k, v in data.items() if k not in form.errors}
     )
     facets = selectors.facets(filters, ref)
-    # The facet query has counted the matches already: the paginator needs no COUNT of its own.
-    courses = selectors.catalogue(filters, ref, matching=facets.matching)
-    paginator = Paginator(selectors.Counted(courses, facets.total), PAGE_SIZE)
-    page_obj = paginator.get_page(request.GET.get("pagina"))
+    # The facets have counted (or estimated) the matches already: the page needs no COUNT. Next and
+    # previous links carry the id of the course the page continues from (na/voor), and the number.
+    page_obj = selectors.catalogue_page(
+        filters,
+        ref,
+        facets,
+        number=_positive_int(request.GET.get("pagina")) or 1,
+        after=_positive_int(request.GET.get("na")),
+        before=_positive_int(request.GET.get("voor")),
+        page_size=PAGE_SIZE,
+    )
     theme = None
     show_theme_interest = False
     if len(filters.themes) == 1:
@@ -64,6 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "facets": facets.values,
             "facets_estimated": facets.estimated,
+            "total_estimated": facets.total_estimated,
             "page_obj": page_obj,
             "sorts": SORTS,
             "theme": theme,
@@ -72,6 +80,13 @@ def index(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": _crumbs((_("Courses and training"), None)),
         },
     )
+
+
+def _positive_int(value: str | None) -> int | None:
+    """A page number or course id from the query string; anything else is ignored."""
+    if value and value.isdigit() and len(value) < 10:
+        return int(value) or None
+    return None
 
 
 @require_safe

@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 def fill_facets(apps, schema_editor):
-    # Set-based SQL over the tables as they stand at this migration; a later migration that changes
-    # these tables must keep this working or make it a no-op.
-    from kennishub.catalogue.services import refresh_facets
-
-    refresh_facets()
+    # A no-op since 0003 added CourseFacet.sample: refresh_facets writes that column, which does not
+    # exist yet at this point. 0003 fills the facet rows instead.
+    pass
 
 
 def facet_statistics(apps, schema_editor):

@@ -1,7 +1,11 @@
 """The offer: providers, their courses, the runs of a course, and members' interest."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelsearch import index
@@ -44,6 +48,12 @@ class Provider(models.Model):
     @property
     def name(self) -> str:
         return self.organisation.name
+
+
+# What the sort columns hold for a course without an upcoming run or a price: they sort last.
+NO_START = date(9999, 12, 31)
+NO_PRICE = Decimal("99999999.99")
+LISTED = models.Q(status="aangeboden", duplicate_of__isnull=True)
 
 
 class CourseQuerySet(models.QuerySet):
@@ -117,9 +127,22 @@ class Course(index.Indexed, models.Model):
         verbose_name=_("same course as"),
     )
     # Denormalised from the runs at each harvest, so the catalogue filters and sorts without joins.
+    # next_start is the first upcoming run (None without one; the daily refresh_next_starts moves it).
     next_start = models.DateField(_("next start"), null=True, blank=True, db_index=True)
     lowest_price = models.DecimalField(
         _("lowest price"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    # The same without NULLs, kept by the database itself: the catalogue pages through these with a
+    # keyset ("after this course"), which a NULL would break.
+    sort_start = models.GeneratedField(
+        expression=Coalesce("next_start", models.Value(NO_START)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    sort_price = models.GeneratedField(
+        expression=Coalesce("lowest_price", models.Value(NO_PRICE)),
+        output_field=models.DecimalField(max_digits=10, decimal_places=2),
+        db_persist=True,
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -148,9 +171,14 @@ class Course(index.Indexed, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "duplicate_of"], name="catalogue_course_listed"),
-            # The two orders of the catalogue page; PostgreSQL sorts NULLs last in an ascending index.
-            models.Index(fields=["next_start", "title", "id"], name="catalogue_course_by_start"),
-            models.Index(fields=["lowest_price", "title", "id"], name="catalogue_course_by_price"),
+            # The two orders of the catalogue page, over listed courses only: a page is a short walk
+            # along one of these from the last course of the page before (index only, no sort).
+            models.Index(
+                fields=["sort_start", "title", "id"], name="catalogue_listed_by_start", condition=LISTED
+            ),
+            models.Index(
+                fields=["sort_price", "title", "id"], name="catalogue_listed_by_price", condition=LISTED
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,12 +204,22 @@ class CourseFacet(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+", db_index=False)
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=80)
+    # The course is in the fixed pseudo-random sample (one course in ``services.SAMPLE_EVERY``, by a
+    # hash of its id) from which the counts are estimated when very many courses match.
+    sample = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["course", "facet", "value"], name="catalogue_facet_unique")
         ]
-        indexes = [models.Index(fields=["facet", "value", "course"], name="catalogue_facet_lookup")]
+        indexes = [
+            models.Index(fields=["facet", "value", "course"], name="catalogue_facet_lookup"),
+            models.Index(
+                fields=["facet", "value", "course"],
+                name="catalogue_facet_sample",
+                condition=models.Q(sample=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"

@@ -300,3 +300,89 @@ def test_search_and_date_filters_count_only_listed_courses(client, catalogue):
     assert response.context["page_obj"].paginator.count == len(titles(response)) == 2
     dated = client.get(reverse("catalogue:index"), {"van": soon(1).isoformat(), "tot": soon(15).isoformat()})
     assert dated.context["page_obj"].paginator.count == len(titles(dated)) == 2
+
+
+def _many(n, theme, province, **extra):
+    courses = []
+    for number in range(n):
+        course = CourseFactory(
+            title=f"Cursus {number:02d}",
+            next_start=soon(number % 7 + 1),
+            lowest_price=Decimal(100 + (number * 37) % 900),
+            **extra,
+        )
+        course.themes.add(theme)
+        CourseRunFactory(course=course, province=province, start_date=soon(number % 7 + 1))
+        courses.append(course)
+    services.refresh_facets()
+    return courses
+
+
+@pytest.mark.parametrize("sort", ["start", "prijs"])
+def test_pages_follow_each_other_through_linkable_next_and_previous_links(client, catalogue, sort):
+    _many(42, catalogue["theme"], catalogue["utrecht"])
+    expected = titles(client.get(reverse("catalogue:index"), {"sorteer": sort, "pagina": 1}))
+    seen, response, pages = [], client.get(reverse("catalogue:index"), {"sorteer": sort}), []
+    while True:
+        pages.append(response)
+        seen += titles(response)
+        link = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+        if not link:
+            break
+        response = client.get(reverse("catalogue:index") + link.group(1).replace("&amp;", "&"))
+    listed = Course.objects.listed().count()
+    assert len(seen) == len(set(seen)) == listed == 45
+    assert seen[:20] == expected
+    order = "sort_start" if sort == "start" else "sort_price"
+    assert seen == list(
+        Course.objects.listed().order_by(order, "title", "pk").values_list("title", flat=True)
+    )
+    # The last page links back to exactly the page before it, and page numbers are shown.
+    back = re.search(r'rel="prev" href="([^"]+)"', pages[-1].content.decode()).group(1).replace("&amp;", "&")
+    assert "voor=" in back and "pagina=2" in back
+    assert titles(client.get(reverse("catalogue:index") + back)) == titles(pages[1])
+    assert "Pagina 3 van 3" in pages[-1].content.decode()
+
+
+def test_a_page_number_alone_still_opens_that_page(client, catalogue):
+    _many(42, catalogue["theme"], catalogue["utrecht"])
+    first_two = titles(client.get(reverse("catalogue:index"))) + titles(
+        client.get(reverse("catalogue:index"), {"pagina": 2})
+    )
+    assert len(set(first_two)) == 40
+    assert titles(client.get(reverse("catalogue:index"), {"pagina": "x", "na": "-1"})) == first_two[:20]
+
+
+def test_many_matches_give_estimated_counts_marked_ca_with_a_fixed_number_of_queries(
+    client, catalogue, monkeypatch, django_assert_max_num_queries
+):
+    from kennishub.catalogue import selectors
+
+    monkeypatch.setattr(services, "SAMPLE_EVERY", 1)  # every course sampled: estimates are exact
+    _many(30, catalogue["theme"], catalogue["utrecht"])
+    exact = client.get(reverse("catalogue:index"), {"vorm": "klassikaal", "thema": "jeugd"})
+    assert not exact.context["facets_estimated"]
+    monkeypatch.setattr(selectors, "EXACT_LIMIT", 5)
+    with django_assert_max_num_queries(16):
+        response = client.get(
+            reverse("catalogue:index"),
+            {"vorm": "klassikaal", "thema": "jeugd", "provincie": catalogue["utrecht"].code},
+        )
+    assert response.context["facets_estimated"] and response.context["total_estimated"]
+    body = response.content.decode()
+    assert "ca. 31 opleidingen" in body and "(ca. 31)" in body
+    counts = {f.value: (f.count, f.estimated) for f in response.context["facets"]["thema"]}
+    assert counts == {"jeugd": (31, True)}
+    estimated = {f.value: f.count for f in response.context["facets"]["prijs"]}
+    exact = {f.value: f.count for f in exact.context["facets"]["prijs"]}
+    assert estimated == exact
+    assert len(titles(response)) == 20
+
+
+def test_search_by_relevance_puts_title_matches_first(client, catalogue):
+    CourseFactory(title="Werken met de Omgevingswet", summary="Omgevingswet", next_start=soon(90))
+    CourseFactory(title="Ruimtelijke ordening", summary="Alles over de Omgevingswet", next_start=soon(1))
+    CourseFactory(title="Omgevingswet", next_start=soon(200))
+    services.refresh_facets()
+    response = client.get(reverse("catalogue:index"), {"q": "omgevingswet", "sorteer": "relevantie"})
+    assert titles(response) == ["Omgevingswet", "Werken met de Omgevingswet", "Ruimtelijke ordening"]
