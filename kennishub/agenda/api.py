@@ -19,6 +19,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kennishub.api.relations import HyperlinkedIdentityField, HyperlinkedRelatedField
 from kennishub.core.api import OptionalURLField, ThemeReferenceSerializer
 from kennishub.core.models import Organisation
 
@@ -34,7 +35,7 @@ class MunicipalityBriefSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="KennisvraagVerwijzing")
 class QuestionReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:kennisvraag-detail")
+    url = HyperlinkedIdentityField(view_name="api:kennisvraag-detail")
     nummer = serializers.IntegerField(source="pk", help_text=_("Number of the question."))
     tekst = serializers.CharField(source="text", help_text=_("The question."))
 
@@ -54,7 +55,7 @@ class QuestionSerializer(QuestionReferenceSerializer):
     aantal_steunbetuigingen = serializers.IntegerField(
         source="support_count", help_text=_("Number of supporters.")
     )
-    cluster = serializers.HyperlinkedRelatedField(
+    cluster = HyperlinkedRelatedField(
         view_name="api:cluster-detail",
         read_only=True,
         allow_null=True,
@@ -89,7 +90,7 @@ class QuestionSerializer(QuestionReferenceSerializer):
 
 @extend_schema_serializer(component_name="FinancierVerwijzing")
 class FunderReferenceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organisatie-detail", lookup_field="slug")
+    url = HyperlinkedIdentityField(view_name="api:organisatie-detail", lookup_field="slug")
     naam = serializers.CharField(source="name")
 
     class Meta:
@@ -112,7 +113,7 @@ class RouteSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="Cluster")
 class ClusterSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:cluster-detail")
+    url = HyperlinkedIdentityField(view_name="api:cluster-detail")
     nummer = serializers.IntegerField(source="pk")
     clustervraag = serializers.CharField(source="title", help_text=_("The overarching cluster question."))
     toelichting = serializers.CharField(source="description")

@@ -19,6 +19,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
 
 from kennishub.api.pagination import PageNumberPagination
+from kennishub.api.relations import HyperlinkedIdentityField, HyperlinkedRelatedField
 from kennishub.core.api import (
     OptionalURLField,
     OrganisationReferenceSerializer,
@@ -34,7 +35,7 @@ from .models import Course, CourseRun, Provider
 
 @extend_schema_serializer(component_name="Aanbieder")
 class ProviderSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:aanbieder-detail", lookup_field="code")
+    url = HyperlinkedIdentityField(view_name="api:aanbieder-detail", lookup_field="code")
     code = serializers.CharField(help_text=_("Code of the provider."))
     naam = serializers.CharField(source="name", help_text=_("Name of the provider."))
     website = OptionalURLField()
@@ -98,8 +99,8 @@ class RunFieldsSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="Uitvoering")
 class RunSerializer(RunFieldsSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:uitvoering-detail")
-    opleiding = serializers.HyperlinkedRelatedField(
+    url = HyperlinkedIdentityField(view_name="api:uitvoering-detail")
+    opleiding = HyperlinkedRelatedField(
         source="course", view_name="api:opleiding-detail", lookup_field="slug", read_only=True
     )
 
@@ -109,7 +110,7 @@ class RunSerializer(RunFieldsSerializer):
 
 @extend_schema_serializer(component_name="Opleiding")
 class CourseSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:opleiding-detail", lookup_field="slug")
+    url = HyperlinkedIdentityField(view_name="api:opleiding-detail", lookup_field="slug")
     slug = serializers.CharField()
     titel = serializers.CharField(source="title")
     samenvatting = serializers.CharField(source="summary")

@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, serializers, viewsets
 
+from kennishub.api.relations import HyperlinkedIdentityField
 from kennishub.core.api import (
     OrganisationReferenceSerializer,
     StableOrderingFilter,
@@ -42,9 +43,7 @@ class ResourceSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="Kennisproduct")
 class KnowledgeProductSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:kennisproduct-detail", lookup_field="identifier"
-    )
+    url = HyperlinkedIdentityField(view_name="api:kennisproduct-detail", lookup_field="identifier")
     identificatie = serializers.UUIDField(source="identifier", help_text=_("Persistent identifier."))
     titel = serializers.CharField(source="title")
     soort = serializers.ChoiceField(source="kind", choices=KnowledgeProductPage.Kind.choices)
