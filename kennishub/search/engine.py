@@ -179,11 +179,14 @@ def _ranked_postgresql(plan, filters, sort, kinds, names: _Names) -> _Ranked:
         )
         return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
     # ts_rank reads each matching vector: rank a capped set of matches, not all of them. The set
-    # is counted too, so only a query with more than RANK_CAP matches counts again.
+    # is counted too, so only a query with more than RANK_CAP matches counts again. The set is the
+    # most recently indexed matches (newest first by index entry), so a broad term ranks current
+    # knowledge, the same set on every reload; PostgreSQL walks the primary key backwards and
+    # stops at the cap, cheaper than reading matches in storage order (24 ms vs 76 ms, 100k).
     m = names.candidates
     ctes = (
         f"{m} AS MATERIALIZED (SELECT {entry_id} AS id, e.title, e.body {from_where}{names.gate}"  # noqa: S608
-        f" LIMIT {RANK_CAP}), "
+        f" ORDER BY e.id DESC LIMIT {RANK_CAP}), "
         + _position(
             names,
             "score DESC, id",

@@ -130,11 +130,6 @@ def configure_database(database: dict) -> dict:
         options.update(
             {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
         )
-    elif database["ENGINE"] == "django.db.backends.postgresql":
-        # A broad search ranks a capped set of matches taken in storage order (search/engine.py).
-        # Synchronized scans start a table scan where the previous one stopped, so the same link
-        # would show other results on each reload; off, every scan starts at the first block.
-        options.setdefault("options", "-c synchronize_seqscans=off")
     return database
 
 

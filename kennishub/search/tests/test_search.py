@@ -314,13 +314,23 @@ def test_facets_follow_the_merged_list_when_the_caps_leave_partial_matches_out(c
 
 
 @pytest.mark.django_db
-def test_postgresql_scans_start_at_the_first_block_so_a_capped_candidate_set_is_repeatable():
-    # The broad-query candidate set is the first RANK_CAP matches in storage order; with
-    # synchronized scans each reload of the same link would start elsewhere in the table.
+def test_a_broad_term_ranks_the_most_recently_indexed_matches(client, db, monkeypatch):
     from django.db import connection
 
+    from kennishub.search import engine
+
     if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL setting")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronize_seqscans")
-        assert cursor.fetchone()[0] == "off"
+        pytest.skip("SQLite ranks every match; only PostgreSQL caps the candidate set")
+    for year in range(2019, 2025):
+        KnowledgeProductFactory(
+            title=f"Dijkversterking {year}",
+            summary="Sterke dijken.",
+            kind="factsheet",
+            publication_date=datetime.date(year, 1, 1),
+        )
+    indexing.rebuild()
+    monkeypatch.setattr(engine, "RANK_CAP", 3)
+
+    first = titles(search(client, q="dijkversterking"))
+    assert sorted(first) == ["Dijkversterking 2022", "Dijkversterking 2023", "Dijkversterking 2024"]
+    assert titles(search(client, q="dijkversterking")) == first  # the same on every reload
