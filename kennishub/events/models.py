@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from modelsearch import index
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from kennishub.accounts.models import Profile
+from kennishub.core.attachments import DocumentOrLink
 
 
 def new_token() -> str:
@@ -284,7 +286,7 @@ class Speaker(Orderable):
         return self.name
 
 
-class Material(Orderable):
+class Material(DocumentOrLink):
     class Kind(models.TextChoices):
         SLIDES = "presentatie", _("slides")
         RECORDING = "opname", _("recording")
@@ -299,30 +301,23 @@ class Material(Orderable):
         Session, on_delete=models.CASCADE, related_name="materials", verbose_name=_("session")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SLIDES)
-    title = models.CharField(_("title"), max_length=200)
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("file"),
-    )
     url = models.URLField(_("link"), blank=True, help_text=_("For a recording on a video platform."))
     visibility = models.CharField(
         _("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.PARTICIPANTS
     )
 
-    class Meta(Orderable.Meta):
+    # The editor's order: what kind of material first, then where it is and who may see it.
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("title"),
+        FieldPanel("document"),
+        FieldPanel("url"),
+        FieldPanel("visibility"),
+    ]
+
+    class Meta(DocumentOrLink.Meta):
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def link(self) -> str:
-        return self.document.url if self.document_id else self.url
 
 
 class Team(models.Model):

@@ -38,7 +38,7 @@ class ResourceSerializer(serializers.ModelSerializer):
         fields = ["titel", "url", "licentie"]
 
     def get_url(self, resource) -> str:
-        return open_data._absolute(resource.href) if resource.href else ""
+        return open_data._absolute(resource.link) if resource.link else ""
 
 
 @extend_schema_serializer(component_name="Kennisproduct")

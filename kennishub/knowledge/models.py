@@ -20,9 +20,10 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
+from kennishub.core.attachments import DocumentOrLink
 from kennishub.core.models import Municipality
 
 from .admin_forms import KnowledgeProductPageForm
@@ -280,7 +281,7 @@ class KnowledgeProductPage(Page):
         return context
 
 
-class KnowledgeProductResource(Orderable):
+class KnowledgeProductResource(DocumentOrLink):
     """A file (PDF) or an external link of a product, with its licence."""
 
     class Licence(models.TextChoices):
@@ -297,30 +298,14 @@ class KnowledgeProductResource(Orderable):
     }
 
     page = ParentalKey(KnowledgeProductPage, on_delete=models.CASCADE, related_name="resources")
-    title = models.CharField(_("title"), max_length=200)
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("file"),
-    )
     url = models.URLField(_("external link"), blank=True)
     licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices, default=Licence.CC_BY)
 
     panels = [FieldPanel("title"), FieldPanel("document"), FieldPanel("url"), FieldPanel("licence")]
 
-    class Meta(Orderable.Meta):
+    class Meta(DocumentOrLink.Meta):
         verbose_name = _("file or link")
         verbose_name_plural = _("files and links")
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def href(self) -> str:
-        return self.document.url if self.document_id else self.url
 
     @property
     def licence_uri(self) -> str:

@@ -133,13 +133,13 @@ def dcat_catalogue(products, *, request=None) -> bytes:
             agent = ET.SubElement(ET.SubElement(dataset, _q("dct:publisher")), _q("foaf:Agent"))
             _literal(agent, "foaf:name", product.source_organisation.name)
         for resource in product.resources.all():
-            if not resource.href:
+            if not resource.link:
                 continue
             distribution = ET.SubElement(
                 ET.SubElement(dataset, _q("dcat:distribution")), _q("dcat:Distribution")
             )
             _literal(distribution, "dct:title", resource.title, lang="nl")
-            _resource(distribution, "dcat:accessURL", _absolute(resource.href))
+            _resource(distribution, "dcat:accessURL", _absolute(resource.link))
             if resource.licence_uri:
                 _resource(distribution, "dct:license", resource.licence_uri)
             else:
