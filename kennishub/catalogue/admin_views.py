@@ -5,11 +5,8 @@ and not only in the menu) starts the runs as background tasks and opens the run'
 shows the live progress.
 """
 
-from functools import partial
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 from kennishub.core.exceptions import DomainError
 
 from . import selectors, services
-from .tasks import run_harvest
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,11 +24,10 @@ def harvest_feed(request: HttpRequest, pk: int) -> HttpResponse:
     feed = get_object_or_404(selectors.feeds_for(request.user), pk=pk)
     if request.method == "POST":
         try:
-            run = services.start_feed_run(feed=feed, actor=request.user)
+            run = services.queue_run(services.start_feed_run(feed=feed, actor=request.user))
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("wagtailadmin_home")
-        transaction.on_commit(partial(run_harvest.enqueue, run.pk))
         return redirect(run)
     return render(request, "catalogue/admin/harvest_feed.html", {"feed": feed})
 
@@ -41,10 +36,7 @@ def harvest_feed(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("catalogue.run_harvest", raise_exception=True)
 def harvest_due(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        services.fail_stale_runs()
-        runs = services.claim_due_feeds()
-        for run in runs:
-            transaction.on_commit(partial(run_harvest.enqueue, run.pk))
+        runs = services.start_due_feeds()
         if len(runs) == 1:
             return redirect(runs[0])
         if runs:

@@ -727,6 +727,20 @@ def claim_due_feeds(*, now=None) -> list[HarvestRun]:
     return runs
 
 
+def queue_run(run: HarvestRun) -> HarvestRun:
+    """Have the task worker carry out `run` once the transaction that created it has committed."""
+    from .tasks import run_harvest
+
+    transaction.on_commit(partial(run_harvest.enqueue, run.pk))
+    return run
+
+
+def start_due_feeds() -> list[HarvestRun]:
+    """Fail hung runs, then queue a run of every feed that is due; a hung run never blocks them."""
+    fail_stale_runs()
+    return [queue_run(run) for run in claim_due_feeds()]
+
+
 def start_feed_run(*, feed: Feed, actor=None, dry_run: bool = False) -> HarvestRun:
     source = feed.url or (feed.upload.name if feed.upload else "")
     if not source:

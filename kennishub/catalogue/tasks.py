@@ -22,13 +22,9 @@ def run_harvest(run_id: int) -> None:
 @task
 def harvest_due_feeds() -> None:
     """Fail hung runs, then start every feed that is due; a hung run never blocks the schedule."""
-    from django.db import transaction
-
     from . import services
 
-    services.fail_stale_runs()
-    for run in services.claim_due_feeds():
-        transaction.on_commit(lambda run_id=run.pk: run_harvest.enqueue(run_id))
+    services.start_due_feeds()
 
 
 @task

@@ -2,13 +2,11 @@
 
 import json
 from datetime import datetime, time, timedelta
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +24,6 @@ from . import jsonld, selectors, services
 from .forms import SORTS, CatalogueFilterForm, DryRunForm
 from .harvest import spreadsheet
 from .models import Course, CourseRun, Feed
-from .tasks import run_harvest
 
 PAGE_SIZE = 20
 
@@ -306,8 +303,7 @@ def dry_run(request: HttpRequest) -> HttpResponse:
         )
         if upload:
             run.upload.save(upload.name, upload, save=True)
-        transaction.on_commit(partial(run_harvest.enqueue, run.pk))
-        return redirect(run)
+        return redirect(services.queue_run(run))
     return render(
         request,
         "catalogue/dry_run.html",
@@ -328,11 +324,10 @@ def harvest_feed(request: HttpRequest, pk: int) -> HttpResponse:
     if feed.provider not in selectors.providers_of(request.user):
         raise PermissionDenied
     try:
-        run = services.start_feed_run(feed=feed, actor=request.user)
+        run = services.queue_run(services.start_feed_run(feed=feed, actor=request.user))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("catalogue:harvest_list")
-    transaction.on_commit(partial(run_harvest.enqueue, run.pk))
     return redirect(run)
 
 
@@ -340,9 +335,6 @@ def harvest_feed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("catalogue.run_harvest", raise_exception=True)
 def harvest_due(request: HttpRequest) -> HttpResponse:
-    services.fail_stale_runs()
-    runs = services.claim_due_feeds()
-    for run in runs:
-        transaction.on_commit(partial(run_harvest.enqueue, run.pk))
+    runs = services.start_due_feeds()
     messages.info(request, _("%(n)s feed(s) started.") % {"n": len(runs)})
     return redirect("catalogue:harvest_list")
