@@ -16,14 +16,21 @@ SQLite a temporary file), in one process and one run:
    corpus) measures p50/p95 of
    - raw: the database full-text call alone, ranking every match for the first page (what a naive
      search does: ``ts_rank`` / FTS5 ``bm25`` over all matches, LIMIT 20);
+   - raw+filter: the same call restricted to the theme that the request below filters on, as
+     the search does it (a semi-join with the facet rows);
    - search: ``front_door_search`` (match, bounded count, 3+ facets with counts, first page with
-     snippets);
-   - request: the whole ``GET /zoeken/?q=…&thema=…`` through Django (middleware, template), with the
-     number of SQL queries it ran;
-   and prints each with its ratio to raw.
+     snippets), no filter: the same query as raw;
+   - request: the whole ``GET /zoeken/?q=…&thema=…``, and request, no filter: ``GET /zoeken/?q=…``.
+     Django's WSGI handler called with a prepared environ (middleware, view, template; no test
+     client, no HTTP), with persistent database connections as in production. Their SQL queries
+     are counted in a separate, untimed round (capturing them costs time on every query);
+   and prints each with its ratio to raw and, for the filtered rows, to raw+filter. An empty
+   ``/zoeken/`` (layout and middleware, no search) is measured once per backend: the floor of any
+   request.
 """
 
 import argparse
+import io
 import os
 import random
 import statistics
@@ -33,6 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 PG_DB = "kh_bench_search"
@@ -111,15 +119,16 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
     import django
 
     django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from kennishub.core.models import Municipality, Organisation, Theme
     from kennishub.knowledge.models import KnowledgeProductPage
     from kennishub.search import engine, indexing, registry, selectors
     from kennishub.search import query as search_query
+    from kennishub.search.models import SearchFacetValue
 
     log(f"{backend}: migrate and load reference data")
     call_command("migrate", verbosity=0)
@@ -186,72 +195,121 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
     else:
         print(f"\n== {backend}: {documents} documents (index of an earlier run reused)")
 
-    client = Client()
+    handler = WSGIHandler()
+
+    def get(path: str, params: dict) -> int:
+        """One request through Django's WSGI handler, as a WSGI server would make it."""
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": urlencode(params), "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        }  # fmt: skip
+        statuses = []
+        response = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        try:
+            b"".join(response)
+        finally:
+            response.close()
+        return int(statuses[0].split()[0])
+
+    def timed(function, rounds: int) -> list[float]:
+        values = []
+        for round_number in range(rounds + 2):  # two warm-up rounds
+            t0 = time.perf_counter()
+            function()
+            if round_number >= 2:
+                values.append((time.perf_counter() - t0) * 1000)
+        return values
+
     ct = engine._content_type_id()
     entries, fts = engine._index_tables()
+    facet_table = SearchFacetValue._meta.db_table
+    theme_slug = themes[0][0]
+    empty = timed(lambda: get("/zoeken/", {}), repeat)
+    print(
+        f"empty /zoeken/ (layout and middleware, no search): p50 {percentile(empty, 50):.1f} ms, "
+        f"p95 {percentile(empty, 95):.1f} ms"
+    )
     header = (
-        f"{'query class':<8} {'matches':>8} {'what':<8} {'p50 ms':>8} {'p95 ms':>8} {'vs raw':>7} {'SQL':>4}"
+        f"{'query class':<8} {'matches':>8} {'what':<18} {'p50 ms':>8} {'p95 ms':>8} {'vs raw':>7}"
+        f" {'vs raw+f':>8} {'SQL':>4}"
     )
     print(header)
     for query_class, words in QUERIES.items():
         plan = search_query.plan(words)
         if connection.vendor == "postgresql":
-            raw_sql = (
-                f"SELECT object_id FROM {entries} WHERE content_type_id = %s "
-                "AND body @@ to_tsquery('simple', %s) "
-                "ORDER BY ts_rank(body, to_tsquery('simple', %s)) DESC LIMIT 20"
-            )
+            entry_id, object_id = "CAST(object_id AS bigint)", "object_id"
+            match_sql = f"FROM {entries} WHERE content_type_id = %s AND body @@ to_tsquery('simple', %s)"
             tsquery = search_query.to_tsquery(plan)
-            raw_params = [ct, tsquery, tsquery]
-            count_sql = (
-                f"SELECT count(*) FROM {entries} WHERE content_type_id = %s "
-                "AND body @@ to_tsquery('simple', %s)"
+            match_params = [ct, tsquery]
+            order_sql, order_params = (
+                "ORDER BY ts_rank(body, to_tsquery('simple', %s)) DESC LIMIT 20",
+                [tsquery],
             )
-            count_params = [ct, tsquery]
         else:
             # CROSS JOIN keeps the match as the outer loop (as engine.py does); with a plain JOIN
             # SQLite may walk all 100,000 index entries and run the match for each.
-            raw_sql = (
-                f"SELECT e.object_id FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
-                f"WHERE {fts} MATCH %s AND e.content_type_id = %s "
-                f"ORDER BY bm25({fts}, 0.0, 1.0, 3.0) LIMIT 20"
-            )
-            raw_params = [search_query.to_fts5(plan, "body"), ct]
-            count_sql = (
-                f"SELECT count(*) FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
+            entry_id, object_id = "CAST(e.object_id AS INTEGER)", "e.object_id"
+            match_sql = (
+                f"FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
                 f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
             )
-            count_params = raw_params
-        with connection.cursor() as cursor:
-            cursor.execute(count_sql, count_params)
-            (matches,) = cursor.fetchone()
-        theme_slug = themes[0][0]
-        timings: dict[str, list[float]] = {"raw": [], "search": [], "request": []}
-        queries_per_page = 0
-        for round_number in range(repeat + 2):  # two warm-up rounds
-            t0 = time.perf_counter()
+            match_params = [search_query.to_fts5(plan, "body"), ct]
+            order_sql, order_params = f"ORDER BY bm25({fts}, 0.0, 1.0, 3.0) LIMIT 20", []
+        theme_sql = (
+            f" AND {entry_id} IN (SELECT document_id FROM {facet_table} WHERE facet = %s AND value IN (%s))"
+        )
+        raw_sql = f"SELECT {object_id} {match_sql} {order_sql}"
+        raw_params = [*match_params, *order_params]
+        filtered_sql = f"SELECT {object_id} {match_sql}{theme_sql} {order_sql}"
+        filtered_params = [*match_params, registry.THEME, theme_slug, *order_params]
+
+        def fetch(sql: str, params: list) -> list:
             with connection.cursor() as cursor:
-                cursor.execute(raw_sql, raw_params)
-                cursor.fetchall()
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        ((matches,),) = fetch(f"SELECT count(*) {match_sql}", match_params)
+        request_params = {"q": words, "thema": theme_slug}
+        queries_per_page = {}
+        for what, params in (("request", request_params), ("request, no filter", {"q": words})):
+            with CaptureQueriesContext(connection) as captured:  # untimed: capturing slows every query
+                assert get("/zoeken/", params) == 200
+            queries_per_page[what] = len(captured.captured_queries)
+        timings: dict[str, list[float]] = {
+            "raw": [], "raw+filter": [], "search": [], "request": [], "request, no filter": []
+        }  # fmt: skip
+        for round_number in range(repeat + 2):  # two warm-up rounds, interleaved so load affects each alike
+            t0 = time.perf_counter()
+            fetch(raw_sql, raw_params)
             t1 = time.perf_counter()
-            page = selectors.front_door_search(query=words, filters={}, sort="", page=1)
+            fetch(filtered_sql, filtered_params)
             t2 = time.perf_counter()
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get("/zoeken/", {"q": words, "thema": theme_slug}, HTTP_HOST="127.0.0.1")
+            page = selectors.front_door_search(query=words, filters={}, sort="", page=1)
             t3 = time.perf_counter()
-            assert response.status_code == 200, response.status_code
+            status = get("/zoeken/", request_params)
+            t4 = time.perf_counter()
+            unfiltered_status = get("/zoeken/", {"q": words})
+            t5 = time.perf_counter()
+            assert status == unfiltered_status == 200, (status, unfiltered_status)
             assert page.total > 0
             if round_number >= 2:
-                timings["raw"].append((t1 - t0) * 1000)
-                timings["search"].append((t2 - t1) * 1000)
-                timings["request"].append((t3 - t2) * 1000)
-                queries_per_page = len(captured.captured_queries)
-        raw_p50 = percentile(timings["raw"], 50)
+                for what, (start, end) in {
+                    "raw": (t0, t1), "raw+filter": (t1, t2), "search": (t2, t3), "request": (t3, t4),
+                    "request, no filter": (t4, t5),
+                }.items():  # fmt: skip
+                    timings[what].append((end - start) * 1000)
+        raw_p50, filtered_p50 = percentile(timings["raw"], 50), percentile(timings["raw+filter"], 50)
         for what, values in timings.items():
             p50, p95 = percentile(values, 50), percentile(values, 95)
-            sql = str(queries_per_page) if what == "request" else ""
-            ratio = p50 / raw_p50
-            print(f"{query_class:<8} {matches:>8} {what:<8} {p50:>8.1f} {p95:>8.1f} {ratio:>6.2f}x {sql:>4}")
+            sql = str(queries_per_page.get(what, ""))
+            vs_filtered = f"{p50 / filtered_p50:.2f}x" if what in ("raw+filter", "request") else ""
+            print(
+                f"{query_class:<8} {matches:>8} {what:<18} {p50:>8.1f} {p95:>8.1f} {p50 / raw_p50:>6.2f}x"
+                f" {vs_filtered:>8} {sql:>4}"
+            )
     print(f"(estimates above {engine.RESULT_CAP} ranked results; counts stop at {engine.COUNT_CAP}; "
           f"PostgreSQL ranks at most {engine.RANK_CAP} matches)")  # fmt: skip
 
@@ -299,6 +357,7 @@ def main() -> int:
     status = 0
     for backend in backends:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(REPO)}
+        env["DATABASE_CONN_MAX_AGE"] = "60"  # persistent connections, as in production
         with tempfile.TemporaryDirectory(prefix="kh-bench-search-") as data_dir:
             if args.reuse and backend == "sqlite":
                 SQLITE_REUSE_DIR.mkdir(exist_ok=True)

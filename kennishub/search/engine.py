@@ -183,19 +183,23 @@ def _ranked_postgresql(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     # most recently indexed matches (newest first by index entry), so a broad term ranks current
     # knowledge, the same set on every reload; PostgreSQL walks the primary key backwards and
     # stops at the cap, cheaper than reading matches in storage order (24 ms vs 76 ms, 100k).
+    # The set is ranked as it is read: the capped subquery (not flattened, because of its LIMIT)
+    # hands at most RANK_CAP rows to the ranking, and only (id, score) is materialized. Materializing
+    # the vectors themselves for a second pass cost a copy of each (mid query: 4.3 vs 3.9 ms, broad
+    # 10.5 vs 6.2 ms, 100k documents).
     m = names.candidates
     ctes = (
-        f"{m} AS MATERIALIZED (SELECT {entry_id} AS id, e.title, e.body {from_where}{names.gate}"  # noqa: S608
-        f" ORDER BY e.id DESC LIMIT {RANK_CAP}), "
+        f"{m} AS MATERIALIZED (SELECT capped.id, 2 * ts_rank(capped.title, to_tsquery('simple', %s))"  # noqa: S608
+        f" + ts_rank(capped.body, to_tsquery('simple', %s)) AS score FROM ("
+        f"SELECT {entry_id} AS id, e.title, e.body {from_where}{names.gate}"
+        f" ORDER BY e.id DESC LIMIT {RANK_CAP}) capped), "
         + _position(
             names,
             "score DESC, id",
-            f"SELECT {m}.id, 2 * ts_rank({m}.title, to_tsquery('simple', %s))"  # noqa: S608
-            f" + ts_rank({m}.body, to_tsquery('simple', %s)) AS score FROM {m} ORDER BY score DESC, {m}.id"
-            f" LIMIT {RESULT_CAP}",
+            f"SELECT id, score FROM {m} ORDER BY score DESC, id LIMIT {RESULT_CAP}",  # noqa: S608
         )
     )
-    return _Ranked(ctes, [*params, tsquery, tsquery], from_where, params, names.results, candidates=m)
+    return _Ranked(ctes, [tsquery, tsquery, *params], from_where, params, names.results, candidates=m)
 
 
 def _ranked_sqlite(plan, filters, sort, kinds, names: _Names) -> _Ranked:

@@ -334,3 +334,23 @@ def test_a_broad_term_ranks_the_most_recently_indexed_matches(client, db, monkey
     first = titles(search(client, q="dijkversterking"))
     assert sorted(first) == ["Dijkversterking 2022", "Dijkversterking 2023", "Dijkversterking 2024"]
     assert titles(search(client, q="dijkversterking")) == first  # the same on every reload
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_above_a_text_match_within_the_capped_set(client, db, monkeypatch):
+    from kennishub.search import engine
+
+    # The text match is created (and indexed) first: on equal scores it would come first.
+    KnowledgeProductFactory(
+        title="Zorg in de wijk", summary="Ook respijtzorg komt aan bod.", kind="onderzoek"
+    )
+    KnowledgeProductFactory(
+        title="Respijtzorg voor mantelzorgers", summary="Even op adem komen.", kind="factsheet"
+    )
+    KnowledgeProductFactory(title="Wonen", summary="Niets over zorg.", kind="onderzoek")
+    indexing.rebuild()
+    monkeypatch.setattr(engine, "RANK_CAP", 2)  # PostgreSQL ranks both matches, and only those
+    html = search(client, q="respijtzorg")
+    assert titles(html) == ["Respijtzorg voor mantelzorgers", "Zorg in de wijk"]
+    assert facet_count(html, "soort", "factsheet") == "1"
+    assert facet_count(html, "soort", "onderzoek") == "1"
