@@ -228,7 +228,9 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
                     "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$",
                 },
                 required=True,
-                description=str(_("The text of a (new) question.")),
+                description=str(
+                    _("The text of a (new) question; only its first 300 characters are compared.")
+                ),
             ),
             OpenApiParameter(
                 "aantal",
@@ -248,7 +250,9 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
         # quietly take the default for `aantal=`; an empty number is an error here.
         params = SimilarInputSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
-        text = params.validated_data["tekst"][: QUESTION_MAX_LENGTH * 4]
+        # Compared as a question, which is at most QUESTION_MAX_LENGTH characters: e5 takes about
+        # 1.2 ms a token (85 ms for 300 characters, 400 ms for 1,200).
+        text = params.validated_data["tekst"][:QUESTION_MAX_LENGTH]
         found = selectors.similar_questions(text, limit=params.validated_data["aantal"])
         return Response(SimilarSerializer(found, many=True, context={"request": request}).data)
 

@@ -51,21 +51,17 @@ def similar_questions(
     *,
     limit: int = 5,
     exclude: tuple[int, ...] = (),
-    accurate: bool = False,
     key: int | None = None,
 ) -> list[SimilarQuestion]:
     """Public questions like `text`, most similar first, from the shared engine (similarity.py).
 
-    `accurate`: the accurate tier (multilingual-e5-small and the pair model; about 60-100 ms
-    more to encode a new text) for the confirmation step and the moderator; the default fast
-    tier serves the hints while typing and the API. `key`: the question that `text` is, whose
-    stored vectors are then used instead of encoding it.
+    One engine for the hints while typing, the confirmation step, the moderator and the API: the
+    accurate tier (multilingual-e5-small and the pair model; a new text costs about 40 ms to
+    encode, a text encoded moments ago in this process nothing). `key`: the question that `text`
+    is, whose stored vectors are then used instead of encoding it.
     """
     index = similarity.public_index()
-    if accurate:
-        matches = index.query_accurate(text, limit=limit, exclude=exclude, key=key)
-    else:
-        matches = index.query(text, limit=limit, exclude=exclude)
+    matches = index.query_accurate(text, limit=limit, exclude=exclude, key=key)
     questions = (
         Question.objects.select_related("municipality")
         .annotate(support_count=Count("supports"))

@@ -37,6 +37,18 @@ def test_vergelijkbaar_returns_similar_questions_with_scores(client):
     assert len(results) == 1
 
 
+def test_vergelijkbaar_compares_no_more_than_a_question_can_hold(client):
+    QuestionFactory(text="Hoe versnellen we de bouw van betaalbare huurwoningen?")
+    QuestionFactory(text="Hoe pakken we overlast van hanggroepen aan?")
+    start = "Hoe bouwen we sneller betaalbare huurwoningen voor starters en ouderen in kleine kernen? "
+    text = (start + "Daarbij spelen grondprijzen, stikstof en personeelstekorten een rol. " * 20)[:1500]
+
+    whole = client.get("/api/v1/kennisvragen/vergelijkbaar", {"tekst": text})
+    head = client.get("/api/v1/kennisvragen/vergelijkbaar", {"tekst": text[:300]})
+
+    assert whole.status_code == 200 and whole.json() == head.json() != []
+
+
 def test_vergelijkbaar_without_text_is_a_problem_naming_the_parameter(client):
     response = client.get("/api/v1/kennisvragen/vergelijkbaar")
 

@@ -83,6 +83,40 @@ def test_htmx_hints_list_similar_questions_and_carry_the_confirmation(client):
     assert "<html" not in html  # only the fragment
 
 
+def test_hints_and_confirmation_step_use_one_engine_and_filing_encodes_nothing_new(client, monkeypatch):
+    from kennishub.agenda import similarity
+
+    existing = QuestionFactory(text="Hoe kunnen we eenzaamheid onder ouderen in kleine kernen verminderen?")
+    QuestionFactory(text="Hoe voorkomen we overbelasting van mantelzorgers?")
+    client.force_login(VerifiedMemberFactory())
+    paraphrase = "Wat helpt tegen eenzaamheid van ouderen in kleine kernen?"
+
+    hints = client.get("/kennisagenda/vraag-stellen/vergelijkbaar/", {"text": paraphrase}).content.decode()
+
+    def refuse(texts):
+        raise AssertionError("e5 encoded the text of the hints again")
+
+    monkeypatch.setattr(similarity, "encode_accurate", refuse)
+    confirm = client.post(SUBMIT, _form(paraphrase)).content.decode()
+    filed = client.post(SUBMIT, _form(paraphrase, confirmed="1"))
+
+    assert existing.text in hints and existing.text in confirm
+    assert "lijkt sterk" in hints and "lijkt sterk" in confirm  # "very similar": the pair model's flag
+    assert filed.status_code == 302 and Question.objects.get(text=paraphrase).embedding is not None
+
+
+def test_with_the_encoders_off_the_hints_still_come_from_the_ngrams(client, settings):
+    settings.KH_AGENDA_ENCODER = False
+    existing = QuestionFactory(text="Hoe versnellen we de bouw van betaalbare huurwoningen?")
+    client.force_login(VerifiedMemberFactory())
+
+    text = "Hoe bouwen we sneller betaalbare huurwoningen?"
+
+    response = client.get("/kennisagenda/vraag-stellen/vergelijkbaar/", {"text": text})
+
+    assert existing.text in response.content.decode()
+
+
 def test_hints_never_show_questions_that_are_not_public(client):
     QuestionFactory(text="Hoe versnellen we de bouw van betaalbare huurwoningen?", submitted=True)
     client.force_login(VerifiedMemberFactory())

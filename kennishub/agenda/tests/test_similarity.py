@@ -84,6 +84,42 @@ def test_a_stored_question_is_not_encoded_again(rows, index, monkeypatch):
     assert index.query_accurate(rows[0]["text"], exclude=[0], key=0) == stored
 
 
+def test_a_new_text_encoded_moments_ago_is_not_encoded_again(rows, index, monkeypatch):
+    text = "Wat kunnen gemeenten doen tegen eenzaamheid onder ouderen in dorpen?"
+    first = index.query_accurate(text)
+
+    def refuse(texts):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(similarity, "encode_accurate", refuse)
+    # The same text, typed with other white space: the hints again, then the confirmation step.
+    assert index.query_accurate(f"  {text.replace(' ', '  ')} ") == first
+    assert similarity.embedding_bytes(text) is not None
+
+
+def test_a_remembered_vector_is_the_one_that_is_stored():
+    text = "Hoe houden we de dorpshuizen in kleine kernen open?"
+    similarity.clear_recent_texts()
+
+    remembered = similarity.text_vector(text)
+
+    assert remembered.tobytes() == similarity.encode([text])[0, similarity.USE_DIMENSIONS :].tobytes()
+    assert similarity.embedding_bytes(text) == similarity.encode([text])[0].tobytes()
+
+
+def test_function_words_alone_are_not_encoded_and_find_nothing(index, monkeypatch):
+    # The first words typed into the form. e5 calls other questions "related" to them: among the
+    # 508 questions of both sets "Hoe gaan we om met" scores 0.882 with one on fatbikes.
+    def refuse(texts):
+        raise AssertionError("encoded")
+
+    monkeypatch.setattr(similarity, "encode_accurate", refuse)
+    assert index.query_accurate("Hoe gaan we om met") == []
+    assert index.query_accurate("Hoe kunnen we zorgen dat") == []
+    monkeypatch.undo()
+    assert index.query_accurate("Hoe gaan we om met eenzame ouderen") != []
+
+
 def test_vectors_of_another_encoder_version_are_encoded_again():
     text = "Hoe verminderen we eenzaamheid onder ouderen?"
     current = similarity.embedding_bytes(text)
@@ -182,3 +218,29 @@ def test_encode_command_stores_current_vectors_without_touching_the_change_date(
 
     monkeypatch.setattr(similarity, "encode", refuse)
     assert len(similarity.public_index()) == 2  # every stored vector is current: nothing encoded
+
+
+def test_the_index_sees_a_question_saved_here_at_once_and_one_saved_elsewhere_within_a_second(
+    monkeypatch, settings
+):
+    from kennishub.agenda.models import Question
+
+    from .factories import QuestionFactory
+
+    settings.KH_AGENDA_ENCODER = False  # n-grams only: nothing to encode here
+    QuestionFactory(text="Hoe verminderen we eenzaamheid onder ouderen?")
+    assert len(similarity.public_index()) == 1
+    QuestionFactory(text="Hoe maken we de riolering bestand tegen hevige stortbuien?")
+    assert len(similarity.public_index()) == 2  # saved in this process: seen at once
+
+    # Another process's change sends no signal here: an update() stands in for it.
+    Question.objects.filter(text__startswith="Hoe maken").update(status=Question.Status.SUBMITTED)
+    clock = [1000.0]
+    monkeypatch.setattr(similarity.time, "monotonic", lambda: clock[0])
+    similarity.expire_signature()
+    similarity.public_index()
+    Question.objects.filter(text__startswith="Hoe verminderen").update(status=Question.Status.SUBMITTED)
+    clock[0] += similarity.SIGNATURE_TTL_SECONDS / 2
+    assert len(similarity.public_index()) == 1, "trusted within the interval"
+    clock[0] += similarity.SIGNATURE_TTL_SECONDS
+    assert len(similarity.public_index()) == 0, "checked again after it"
