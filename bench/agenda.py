@@ -44,7 +44,6 @@ vector plus a little noise (the encoding rate is measured on 50 real texts inste
 import argparse
 import csv
 import os
-import random
 import resource
 import statistics
 import sys
@@ -67,6 +66,7 @@ from scipy.spatial.distance import squareform  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import adjusted_rand_score, v_measure_score  # noqa: E402
 
+from bench.agenda_corpus import corpus_vectors, queries_for, synthetic_corpus  # noqa: E402
 from kennishub.agenda import clustering, similarity  # noqa: E402
 
 DATA = REPO / "bench" / "data"
@@ -385,50 +385,6 @@ def production_clusters(dataset, use_encoder=True):
 
 # --- speed --------------------------------------------------------------------------------------
 
-EXTRAS = [
-    "in een krimpgemeente",
-    "in de Randstad",
-    "voor mensen met een beperking",
-    "met een beperkt budget",
-    "samen met de regio",
-    "in een plattelandsgemeente",
-    "voor jongeren tot 27 jaar",
-    "na de decentralisaties",
-    "in wijken met veel armoede",
-    "met hulp van vrijwilligers",
-    "binnen de nieuwe wetgeving",
-    "op de lange termijn",
-    "in een gemeente met veel kernen",
-    "samen met zorgverzekeraars",
-    "zonder extra personeel",
-]
-
-
-def synthetic_corpus(texts, size, seed):
-    rng = random.Random(seed)
-    corpus, seen = [], set()
-    while len(corpus) < size:
-        base = rng.choice(texts).rstrip("?")
-        extras = rng.sample(EXTRAS, rng.randint(1, 3))
-        text = f"{base} {' en '.join(extras)}?"
-        if text not in seen:
-            seen.add(text)
-            corpus.append(text)
-    return corpus
-
-
-def queries_for(texts):
-    """Unseen questions for the timing: each tuning question with one extra clause."""
-    return [f"{q.rstrip('?')} {extra}?" for q, extra in zip(texts, EXTRAS * 20, strict=False)]
-
-
-def source_of(text, texts):
-    """The tuning question a synthetic question was made from."""
-    for base in texts:
-        if text.startswith(base.rstrip("?") + " "):
-            return base
-    raise ValueError(text)
-
 
 def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
@@ -526,11 +482,7 @@ def main():
     for text in sample:
         similarity.encode_accurate.__wrapped__([text])
     e5_seconds = (time.perf_counter() - start) / len(sample)
-    rng = np.random.default_rng(7)
-    base = dict(zip(texts, similarity.encode_accurate(texts), strict=True))
-    accurate = np.array([base[source_of(text, texts)] for text in corpus], dtype=np.float32)
-    accurate += rng.normal(0, 0.01, accurate.shape).astype(np.float32)
-    accurate /= np.linalg.norm(accurate, axis=1, keepdims=True)
+    accurate = corpus_vectors(corpus, texts, similarity.encode_accurate(texts), seed=7)
     embeddings = [row.tobytes() for row in np.hstack([fast_vectors, accurate])]
     # From here on every query is really encoded, as in production.
     similarity.encode_fast = similarity.encode_fast.__wrapped__

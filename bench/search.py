@@ -30,7 +30,6 @@ SQLite a temporary file), in one process and one run:
 """
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -40,7 +39,6 @@ import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 PG_DB = "kh_bench_search"
@@ -124,6 +122,7 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bench import wsgi_request
     from kennishub.core.models import Municipality, Organisation, Theme
     from kennishub.knowledge.models import KnowledgeProductPage
     from kennishub.search import engine, indexing, registry, selectors
@@ -198,21 +197,7 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
     handler = WSGIHandler()
 
     def get(path: str, params: dict) -> int:
-        """One request through Django's WSGI handler, as a WSGI server would make it."""
-        environ = {
-            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": urlencode(params), "SCRIPT_NAME": "",
-            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1", "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
-        }  # fmt: skip
-        statuses = []
-        response = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        try:
-            b"".join(response)
-        finally:
-            response.close()
-        return int(statuses[0].split()[0])
+        return wsgi_request.get(handler, path, params)
 
     def timed(function, rounds: int) -> list[float]:
         values = []

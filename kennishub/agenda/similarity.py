@@ -28,8 +28,8 @@ moderator's merge suggestions; the cluster proposals (``clustering.py``) use its
 3. **Speed.** Among 12,000 questions a new text takes p95 45 ms (p50 38 ms) with the machine to
    itself and p95 48-54 ms beside another helper's benchmarks (2 cores; e5 alone p95 39-45 ms)
    for texts of 89 characters on average: the 50 ms goal is met by the engine on a quiet
-   machine, only at the margin on a shared one, not for the whole request (p95 56 ms with the
-   change check, login and rendering) and not at all for long texts (300 characters, 65
+   machine, only at the margin on a shared one, not for the whole request (p95 54-55 ms with
+   login and rendering, ``bench/agenda_hints.py``) and not at all for long texts (300 characters, 65
    tokens: 85 ms to encode). The rest (one matrix-vector product, the candidates' 10 x 12,000
    products) takes 4-7 ms, and that is all a stored question (the moderator) or a text encoded
    moments ago costs: the e5 vectors of
