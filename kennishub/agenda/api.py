@@ -166,7 +166,13 @@ class SimilarInputSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="VergelijkbareKennisvraag")
 class SimilarSerializer(serializers.Serializer):
     vraag = QuestionReferenceSerializer(source="question")
-    score = serializers.FloatField(help_text=_("Similarity from 0 to 1."))
+    score = serializers.FloatField(
+        help_text=_(
+            "Similarity, at most 1: the cosine of the two questions' sentence vectors, on which "
+            "questions about other things also score about 0.8. Compare scores with each other; "
+            "waarschijnlijkDubbel says whether it is probably the same question."
+        )
+    )
     waarschijnlijk_dubbel = serializers.BooleanField(
         source="is_duplicate", help_text=_("True when the question probably asks the same.")
     )
