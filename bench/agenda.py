@@ -368,6 +368,7 @@ def evaluate_pair_model(tuning, held_out):
         "held_recall_at_1": held_table[3],
         "fitted": fitted,
         "fitted_threshold": round(float(fitted_threshold), 3),
+        "cosine_floor": round(float(np.percentile(tune["X"][tune["y"], 0], 1)), 3),
     }
 
 
@@ -427,6 +428,10 @@ def report_quality(tuning, held_out):
         f"\npair model fitted on the whole tuning set ({'same as' if in_code else 'DIFFERS FROM'} "
         f"similarity.PAIR_MODEL / PAIR_THRESHOLD):\nPAIR_MODEL = {pair['fitted']}\n"
         f"PAIR_THRESHOLD = {pair['fitted_threshold']}"
+    )
+    print(
+        f"1st percentile of the e5 cosine of the tuning set's true duplicate candidates: "
+        f"{pair['cosine_floor']} (similarity.DUPLICATE_COSINE_FLOOR = {similarity.DUPLICATE_COSINE_FLOOR})"
     )
     base, fast, chosen = results["word overlap (baseline)"], results[FAST], results[CHOSEN]
     for label, r in (("engine (e5 + pair model)", chosen), ("former fast tier", fast)):

@@ -3,6 +3,7 @@
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kennishub.agenda import clustering, similarity
@@ -162,6 +163,41 @@ def test_an_exact_rewording_is_flagged_even_in_a_tiny_index():
         index.query_accurate("Hoe kunnen we eenzaamheid bij ouderen verminderen?"),
     ):
         assert [m.key for m in matches] == [1] and matches[0].is_duplicate
+
+
+SMALL_AGENDA = [
+    "Welke effecten heeft de Omgevingswet op de doorlooptijd van vergunningaanvragen?",
+    "Hoe kunnen gemeenten laaggeletterde inwoners beter bereiken met hun communicatie?",
+    "Hoe meten we of preventieprogramma's tegen eenzaamheid onder ouderen effect hebben?",
+    "Hoe betrekken we inwoners die normaal niet meedoen bij participatietrajecten?",
+    "Welke maatregelen verminderen hittestress in versteende binnensteden het meest?",
+    "Hoe herkennen en bestrijden we ondermijnende criminaliteit in het buitengebied?",
+]
+
+
+def test_in_a_small_agenda_an_unrelated_question_is_not_flagged_but_a_paraphrase_is():
+    index = similarity.SimilarityIndex(range(len(SMALL_AGENDA)), SMALL_AGENDA)
+
+    unrelated = index.query_accurate("Hoe krijgen we bewoners zover dat ze hun eigen huis isoleren?")
+    paraphrase = index.query_accurate(
+        "Leidt de Omgevingswet tot kortere behandeltermijnen voor vergunningen?"
+    )
+
+    assert not any(match.is_duplicate for match in unrelated)
+    assert paraphrase[0].key == 0 and paraphrase[0].is_duplicate
+
+
+def test_no_flag_below_the_cosine_floor_whatever_the_other_features_say():
+    features = np.array(
+        [
+            [similarity.DUPLICATE_COSINE_FLOOR - 0.001, 0.08, 0.08, 0.2, 0.0],
+            [similarity.DUPLICATE_COSINE_FLOOR + 0.001, 0.08, 0.08, 0.2, 0.0],
+        ]
+    )
+
+    below, above = similarity.pair_probability(features)
+
+    assert below == 0.0 and above >= similarity.PAIR_THRESHOLD
 
 
 def test_clusters_follow_the_topics(rows, index):
