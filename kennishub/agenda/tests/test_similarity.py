@@ -165,6 +165,20 @@ def test_an_exact_rewording_is_flagged_even_in_a_tiny_index():
         assert [m.key for m in matches] == [1] and matches[0].is_duplicate
 
 
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_features_of_the_first_matches_do_not_depend_on_how_many_are_scored(rows, index, limit):
+    for number in range(0, len(rows), 7):
+        candidates = np.ones(len(rows), dtype=bool)
+        candidates[number] = False
+        scores = index.accurate @ index.accurate[number]
+
+        all_rows, all_features = index.pair_features(scores, candidates)
+        some_rows, some_features = index.pair_features(scores, candidates, limit=limit)
+
+        assert list(some_rows) == list(all_rows[:limit])
+        np.testing.assert_allclose(some_features, all_features[:limit], rtol=0, atol=1e-6)
+
+
 SMALL_AGENDA = [
     "Welke effecten heeft de Omgevingswet op de doorlooptijd van vergunningaanvragen?",
     "Hoe kunnen gemeenten laaggeletterde inwoners beter bereiken met hun communicatie?",
