@@ -44,11 +44,13 @@ vector plus a little noise (the encoding rate is measured on 50 real texts inste
 import argparse
 import csv
 import os
+import random
 import resource
 import statistics
 import sys
 import time
 import tracemalloc
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -391,6 +393,57 @@ def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
+def small_agendas(tuning, sizes=(5, 10, 20, 40), trials=20, seed=1):
+    """A new agenda holds few questions, mostly on different topics; the tuning sets hold five per
+    topic. Agendas of one question per topic (drawn from the tuning set, `trials` times per size):
+    each indexed question that has a duplicate is looked for with that duplicate (one true flag
+    expected), and as many questions of topics not in the agenda are looked up (no flag
+    expected). The pair model's flag against the e5 cosine alone at the small-agenda threshold
+    (similarity.SMALL_AGENDA_DUPLICATE_COSINE; the engine uses it below PAIR_MODEL_MIN_QUESTIONS)."""
+    texts, topics, groups = tuning
+    vectors = similarity.encode(texts)
+    accurate = vectors[:, similarity.USE_DIMENSIONS :]
+    rng = random.Random(seed)
+    by_topic = defaultdict(list)
+    for number, topic in enumerate(topics):
+        by_topic[int(topic)].append(number)
+    print("\nsmall agendas (one tuning question per topic; pair model vs e5 cosine "
+          f">= {similarity.SMALL_AGENDA_DUPLICATE_COSINE}):")  # fmt: skip
+    for size in sizes:
+        totals = {"pair model": np.zeros(3, dtype=int), "cosine alone": np.zeros(3, dtype=int)}
+        for _trial in range(trials):
+            chosen = rng.sample(sorted(by_topic), size)
+            indexed, queries = [], []
+            for topic in chosen:
+                members = by_topic[topic]
+                with_duplicate = [i for i in members if (groups == groups[i]).sum() > 1]
+                anchor = rng.choice(with_duplicate or members)
+                indexed.append(anchor)
+                partners = [i for i in members if i != anchor and groups[i] == groups[anchor]]
+                if partners:
+                    queries.append((rng.choice(partners), len(indexed) - 1))
+            others = [i for topic in sorted(set(by_topic) - set(chosen)) for i in by_topic[topic]]
+            queries += [(i, None) for i in rng.sample(others, min(len(queries), len(others)))]
+            index = similarity.SimilarityIndex(
+                range(len(indexed)), [texts[i] for i in indexed], [vectors[i].tobytes() for i in indexed]
+            )
+            for query, want in queries:
+                scores = index.accurate @ accurate[query]
+                rows, features = index.pair_features(scores, np.ones(len(indexed), dtype=bool), limit=TOP)
+                flags = {
+                    "pair model": similarity.pair_probability(features) >= similarity.PAIR_THRESHOLD,
+                    "cosine alone": scores[rows] >= similarity.SMALL_AGENDA_DUPLICATE_COSINE,
+                }
+                for name, flag in flags.items():
+                    hit = want is not None and bool((rows[flag] == want).any())
+                    totals[name] += (hit, int(flag.sum()) - hit, want is not None and not hit)
+        row = []
+        for name, (tp, fp, fn) in totals.items():
+            precision, recall = precision_recall(tp, fp, fn)
+            row.append(f"{name} P {precision:.2f} R {recall:.2f}")
+        print(f"  {size:3} questions: " + " | ".join(row))
+
+
 def report_quality(tuning, held_out):
     """The quality tables: hints (duplicate flag) and clusters, every method beside the baseline."""
     for name, (texts, topics, groups) in (("tuning", tuning), ("held-out", held_out)):
@@ -440,6 +493,7 @@ def report_quality(tuning, held_out):
             f"{r['held_recall']:.3f} vs P {base['held_precision']:.3f} R {base['held_recall']:.3f}; "
             f"recall@1 {r['held_recall_at_1']:.3f} vs {base['held_recall_at_1']:.3f}"
         )
+    small_agendas(tuning)
     print("\nproduction clustering (kNN graph, locally scaled, graph average linkage):")
     for use_encoder in (True, False):
         tune_labels, tune_topics = production_clusters(tuning, use_encoder)

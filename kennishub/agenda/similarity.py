@@ -143,6 +143,13 @@ PAIR_THRESHOLD = 0.556
 # just as well, and was flagged (cosine 0.856 "isolate your own house" with "loneliness of the
 # elderly" among 12 questions). On both team-written sets the floor changes no flag.
 DUPLICATE_COSINE_FLOOR = 0.865
+# Below this many questions the pair model is not used: in agendas of 5 to 40 questions with one
+# question per topic, drawn from the tuning set, it flagged with precision 0.67-0.89 (recall
+# 0.91-0.99), the e5 cosine alone at SMALL_AGENDA_DUPLICATE_COSINE with 0.98-1.00 (recall 0.44-
+# 0.46); see bench/agenda.py, "small agendas". That cosine is the e5 row's threshold in the same
+# bench (best recall at precision >= 0.90 on the tuning set, cross-validated).
+PAIR_MODEL_MIN_QUESTIONS = 100
+SMALL_AGENDA_DUPLICATE_COSINE = 0.918
 
 # Dutch function words and question stems that carry no topic. Kept short on purpose: topic words
 # such as "wonen" or "zorg" must stay.
@@ -495,15 +502,16 @@ class SimilarityIndex:
         with _one_blas_thread():
             e5_scores = self.accurate @ vector
         rows, features = self.pair_features(e5_scores, self._candidates(exclude), limit=limit)
-        probability = pair_probability(features)
+        if len(self) < PAIR_MODEL_MIN_QUESTIONS:
+            # A small agenda: its questions are mostly on different topics, so the pair model's
+            # relative features (radii, margin) set any best match apart; the cosine alone decides.
+            duplicate = e5_scores[rows] >= SMALL_AGENDA_DUPLICATE_COSINE
+        else:
+            duplicate = pair_probability(features) >= PAIR_THRESHOLD
         return [
-            Match(
-                key=int(self.keys[row]),
-                score=round(float(e5_scores[row]), 3),
-                is_duplicate=bool(chance >= PAIR_THRESHOLD),
-            )
-            for row, chance in zip(rows[:limit].tolist(), probability[:limit].tolist(), strict=True)
-            if e5_scores[row] >= ACCURATE_RELATED_THRESHOLD or chance >= PAIR_THRESHOLD
+            Match(key=int(self.keys[row]), score=round(float(e5_scores[row]), 3), is_duplicate=flag)
+            for row, flag in zip(rows[:limit].tolist(), duplicate[:limit].tolist(), strict=True)
+            if e5_scores[row] >= ACCURATE_RELATED_THRESHOLD or flag
         ]
 
     # --- the clusters' score: e5 cosine (n-gram cosine with the encoders off) -----------------

@@ -38,9 +38,9 @@ def test_vergelijkbaar_returns_similar_questions_with_scores(client):
 
 
 def test_vergelijkbaar_compares_no_more_than_a_question_can_hold(client):
-    QuestionFactory(text="Hoe versnellen we de bouw van betaalbare huurwoningen?")
-    QuestionFactory(text="Hoe pakken we overlast van hanggroepen aan?")
     start = "Hoe bouwen we sneller betaalbare huurwoningen voor starters en ouderen in kleine kernen? "
+    QuestionFactory(text=start.strip())
+    QuestionFactory(text="Hoe pakken we overlast van hanggroepen aan?")
     text = (start + "Daarbij spelen grondprijzen, stikstof en personeelstekorten een rol. " * 20)[:1500]
 
     whole = client.get("/api/v1/kennisvragen/vergelijkbaar", {"tekst": text})
