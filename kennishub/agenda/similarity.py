@@ -24,7 +24,10 @@ moderator's merge suggestions; the cluster proposals (``clustering.py``) use its
    cross-validated figures and prints the whole-set coefficients kept here. A match is *shown*
    when its e5 cosine reaches ``ACCURATE_RELATED_THRESHOLD`` or the model flags it. Duplicate
    flag at top 5, precision / recall: tuning (5-fold CV by topic) 0.912 / 0.692, held-out
-   0.79 / 0.52 (the former fast tier below: 0.90 / 0.34 and 0.60 / 0.08).
+   0.79 / 0.52 (the former fast tier below: 0.90 / 0.34 and 0.60 / 0.08). Never below an e5
+   cosine of ``DUPLICATE_COSINE_FLOOR``; in an agenda of fewer than ``PAIR_MODEL_MIN_QUESTIONS``
+   questions the cosine alone decides (``SMALL_AGENDA_DUPLICATE_COSINE``): there the model's
+   relative features set any best match apart (see the constants and ``bench/agenda.py``).
 3. **Speed.** e5 runs on two OpenMP threads with a short spin (``_e5``). Among 12,000
    questions a new text takes p95 29 ms in the engine and p95 34-36 ms as a whole hints request
    (``bench/agenda_hints.py``; e5 alone p95 22 ms) with the machine to itself, p95 62 ms with the
