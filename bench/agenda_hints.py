@@ -35,8 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.databases import database_url, drop_database, recreate_database  # noqa: E402
+
 PG_DB = "kh_bench_agenda"
-PG_BASE = os.environ.get("KH_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 HINTS = "/kennisagenda/vraag-stellen/vergelijkbaar/"
 
 
@@ -44,19 +45,10 @@ def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def admin(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_BASE, autocommit=True) as connection:
-        connection.execute(statement)
-
-
 def setup_django(data_dir: str) -> None:
-    admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{PG_DB}"')
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=PG_BASE.rsplit("/", 1)[0] + f"/{PG_DB}",
+        DATABASE_URL=recreate_database(database_url(PG_DB)),
         DATABASE_CONN_MAX_AGE="60",  # persistent connections, as in production
         KH_DATA_DIR=data_dir,
     )
@@ -182,7 +174,7 @@ def main() -> int:
 
             connections.close_all()
             if not args.keep_db:
-                admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                drop_database(database_url(PG_DB))
     return 0
 
 

@@ -29,8 +29,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -43,16 +41,9 @@ from bench.catalogue_vocabulary import (  # noqa: E402
     description,
     summary,
 )
+from bench.databases import database_exists, database_url, drop_database, recreate_database  # noqa: E402
 
 DB = "kh_bench_catalogue"
-BASE_URL = os.environ.get("KH_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def recreate_database() -> str:
-    with psycopg.connect(BASE_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DB}")
-    return BASE_URL.rsplit("/", 1)[0] + f"/{DB}"
 
 
 def generate(count: int) -> None:
@@ -195,15 +186,9 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every query of two pages.")
     args = parser.parse_args()
 
-    url = BASE_URL.rsplit("/", 1)[0] + f"/{DB}"
-    reuse = False
-    if args.keep_db:
-        with psycopg.connect(BASE_URL, autocommit=True) as connection:
-            reuse = (
-                connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB]).fetchone()
-                is not None
-            )
-    os.environ["DATABASE_URL"] = url if reuse else recreate_database()
+    url = database_url(DB)
+    reuse = args.keep_db and database_exists(url)
+    os.environ["DATABASE_URL"] = recreate_database(url, reuse=reuse)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["KH_TASKS_BACKEND"] = "django.tasks.backends.dummy.DummyBackend"
     sys.path.insert(0, str(REPO))
@@ -313,8 +298,7 @@ def main() -> int:
 
     if not args.keep_db:
         connection.close()
-        with psycopg.connect(BASE_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        drop_database(url)
     return 0
 
 

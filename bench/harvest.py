@@ -33,8 +33,6 @@ import tracemalloc
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import psycopg
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -49,9 +47,9 @@ from bench.catalogue_vocabulary import (  # noqa: E402
     description,
     summary,
 )
+from bench.databases import database_url, drop_database, recreate_database  # noqa: E402
 
 DB = "kh_bench_catalogue_harvest"
-BASE_URL = os.environ.get("KH_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
 def program_xml(number: int, rng: random.Random, places: list[str]) -> str:
@@ -104,13 +102,6 @@ def generate(count: int, places: list[str]) -> bytes:
     return "\n".join(parts).encode()
 
 
-def recreate_database() -> str:
-    with psycopg.connect(BASE_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DB}")
-    return BASE_URL.rsplit("/", 1)[0] + f"/{DB}"
-
-
 def _rss_kb(field: str) -> int:
     status = Path("/proc/self/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
@@ -158,10 +149,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    if not args.keep_db:
-        os.environ["DATABASE_URL"] = recreate_database()
-    else:
-        os.environ["DATABASE_URL"] = BASE_URL.rsplit("/", 1)[0] + f"/{DB}"
+    os.environ["DATABASE_URL"] = recreate_database(database_url(DB), reuse=args.keep_db)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["KH_TASKS_BACKEND"] = "django.tasks.backends.dummy.DummyBackend"
     sys.path.insert(0, str(REPO))
@@ -307,8 +295,7 @@ def main() -> int:
 
     if not args.keep_db:
         connection.close()
-        with psycopg.connect(BASE_URL, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        drop_database(database_url(DB))
     return 0
 
 

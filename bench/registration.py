@@ -36,16 +36,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import (  # noqa: E402
-    PYTHON,
-    Result,
-    drive,
-    drop_database,
-    log,
-    manage,
-    recreate_database,
-    wait_until_up,
-)
+from bench.databases import drop_database, recreate_database  # noqa: E402
+from bench.run import PYTHON, Result, drive, log, manage, wait_until_up  # noqa: E402
 
 SLUG = "bench-registratie"
 

@@ -41,8 +41,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.databases import database_url, drop_database, recreate_database  # noqa: E402
+
 PG_DB = "kh_bench_search"
-PG_BASE = os.environ.get("KH_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 # Query classes: the words are planted in the corpus at known rates (see make_text).
 QUERIES = {
@@ -302,24 +305,6 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
 SQLITE_REUSE_DIR = Path(tempfile.gettempdir()) / "kh-bench-search-sqlite"
 
 
-def recreate_postgres(*, reuse: bool = False) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_BASE, autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
-        if not (reuse and exists):
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{PG_DB}"')
-    return PG_BASE.rsplit("/", 1)[0] + f"/{PG_DB}"
-
-
-def drop_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(PG_BASE, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -349,7 +334,7 @@ def main() -> int:
                 data_dir = str(SQLITE_REUSE_DIR)
             env["KH_DATA_DIR"] = data_dir
             env["DATABASE_URL"] = (
-                recreate_postgres(reuse=args.reuse)
+                recreate_database(database_url(PG_DB), reuse=args.reuse)
                 if backend == "postgresql"
                 else f"sqlite:///{data_dir}/bench.sqlite3"
             )
@@ -360,7 +345,7 @@ def main() -> int:
                 status |= subprocess.run(command, env=env, cwd=REPO, check=False).returncode
             finally:
                 if backend == "postgresql" and not args.reuse:
-                    drop_postgres()
+                    drop_database(database_url(PG_DB))
     return status
 
 
