@@ -142,9 +142,10 @@ PAIR_THRESHOLD = 0.556
 # No flag below this e5 cosine, whatever the pair model says: the cosine that 99 % of the tuning
 # set's true duplicates among the candidates reach (bench/agenda.py prints it). The model's
 # relative features (margin, radii, rank) were fitted on sets with several questions per topic;
-# in a small or sparse agenda the best match of an unrelated question stands out from the rest
-# just as well, and was flagged (cosine 0.856 "isolate your own house" with "loneliness of the
-# elderly" among 12 questions). On both team-written sets the floor changes no flag.
+# where the questions around a query are sparse, an unrelated best match stands out just as well
+# (cosine 0.856, "isolate your own house" with "loneliness of the elderly" among 12 questions).
+# Agendas under PAIR_MODEL_MIN_QUESTIONS skip the model altogether; this floor guards larger
+# agendas with sparse topics. On both team-written sets it changes no flag.
 DUPLICATE_COSINE_FLOOR = 0.865
 # Below this many questions the pair model is not used: in agendas of 5 to 40 questions with one
 # question per topic, drawn from the tuning set, it flagged with precision 0.67-0.89 (recall
