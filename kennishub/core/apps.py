@@ -1,8 +1,20 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+
+
+def _forget_rendered_layout(**_kwargs) -> None:
+    from .templatetags.kh import forget_rendered
+
+    forget_rendered()
 
 
 class CoreConfig(AppConfig):
     name = "kennishub.core"
     label = "core"
     verbose_name = _("Reference data")
+
+    def ready(self) -> None:
+        # The layout parts rendered once (templatetags/kh.py) may read settings: a test that
+        # changes one gets them rendered afresh.
+        setting_changed.connect(_forget_rendered_layout, dispatch_uid="kh-forget-rendered-layout")
