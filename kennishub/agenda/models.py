@@ -38,6 +38,8 @@ class Question(models.Model):
         HIGH = "hoog", _("high: needed now")
 
     PUBLIC_STATUSES = (Status.ACCEPTED, Status.ANSWERED)
+    # The asker may still change the question while it waits for (clarified) moderation.
+    EDITABLE_STATUSES = (Status.SUBMITTED, Status.CLARIFICATION)
 
     text = models.CharField(_("question"), max_length=QUESTION_MAX_LENGTH)
     context = models.TextField(_("context"), max_length=TEXT_MAX_LENGTH, blank=True)
@@ -123,6 +125,10 @@ class Question(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
 
     @property
     def answer_link(self) -> str:

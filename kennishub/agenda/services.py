@@ -198,7 +198,7 @@ def edit_question(
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.asker_id != member.pk:
         raise NotAllowed(_("Only the asker may change this question."))
-    if question.status not in (Question.Status.SUBMITTED, Question.Status.CLARIFICATION):
+    if not question.is_editable:
         raise InvalidState(_("This question can no longer be changed."))
     question.text = _clean(text, label=_("Question"), required=True, max_length=QUESTION_MAX_LENGTH)
     question.context = _clean(context, label=_("Context"))

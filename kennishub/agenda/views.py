@@ -6,11 +6,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kennishub.accounts.permissions import verified_member_required
 from kennishub.accounts.selectors import requires_second_factor
@@ -106,6 +107,11 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if question.status == Question.Status.MERGED and not own:
         return redirect(question.merged_into)
+    return _question_page(request, question, forms.SupportForm())
+
+
+def _question_page(request: HttpRequest, question: Question, support_form: forms.SupportForm) -> HttpResponse:
+    own = request.user.is_authenticated and question.asker_id == request.user.pk
     spread = selectors.spread_of([question]).get(question.pk, selectors.Spread())
     supported = request.user.is_authenticated and any(
         s.member_id == request.user.pk for s in question.supports.all()
@@ -118,7 +124,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "spread": spread,
             "own": own,
             "supported": supported,
-            "support_form": forms.SupportForm(),
+            "support_form": support_form,
         },
     )
 
@@ -165,6 +171,8 @@ def submit_question(request: HttpRequest) -> HttpResponse:
     """
     form = forms.QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if request.POST.get("change"):  # back from the confirmation step, with everything as typed
+            return render(request, "agenda/submit.html", {"form": form})
         if not request.POST.get("confirmed"):
             similar = selectors.similar_questions(form.cleaned_data["text"])
             if similar:
@@ -192,6 +200,9 @@ def similar_hints(request: HttpRequest) -> HttpResponse:
 @verified_member_required
 def edit_question(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk, asker=request.user)
+    if not question.is_editable:
+        messages.info(request, _("This question can no longer be changed."))
+        return redirect(question)
     initial = {
         "text": question.text,
         "context": question.context,
@@ -215,14 +226,16 @@ def edit_question(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agenda/edit.html", {"form": form, "question": question})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @verified_member_required
 def support_question(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.public(), pk=pk)
+    if request.method != "POST":  # the address stays in the bar after a refused form: reloading it is fine
+        return redirect(question)
     form = forms.SupportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("context", [])))
-        return redirect(question)
+        # The page again with the error at the field and the text as typed, not a redirect that loses both.
+        return _question_page(request, selectors.question_for_page(question.pk), form)
     _carry_out(
         request,
         lambda: services.support_question(
@@ -260,29 +273,35 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 @broker_required
 def moderate_question(request: HttpRequest, pk: int) -> HttpResponse:
+    return _moderation_page(request, pk)
+
+
+def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None) -> HttpResponse:
+    """The moderation page; `refused`, a form that did not validate, replaces its empty twin."""
     question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
     similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,), key=question.pk)
+    page_forms = {
+        "clarify_form": forms.ClarificationForm(),
+        "merge_form": forms.MergeForm(),
+        "answer_form": forms.AnswerForm(),
+        "move_form": forms.MoveForm(initial={"cluster": question.cluster}),
+    }
+    if refused is not None:
+        page_forms = {name: refused if type(f) is type(refused) else f for name, f in page_forms.items()}
     return render(
-        request,
-        "agenda/manage/question.html",
-        {
-            "question": question,
-            "similar": similar,
-            "clarify_form": forms.ClarificationForm(),
-            "merge_form": forms.MergeForm(),
-            "answer_form": forms.AnswerForm(),
-            "move_form": forms.MoveForm(initial={"cluster": question.cluster}),
-        },
+        request, "agenda/manage/question.html", {"question": question, "similar": similar, **page_forms}
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
     action = QUESTION_ACTIONS.get(action, "")
     user = request.user
     back = redirect("agenda:moderate_question", pk=pk)
+    if request.method != "POST":  # the address stays in the bar after a refused form
+        return back
     if action == "accept":
         _carry_out(
             request,
@@ -322,10 +341,8 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form = form_class(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return back
+        # The page again with the errors at the fields and everything as typed (a long answer, say).
+        return _moderation_page(request, pk, refused=form)
     _carry_out(request, lambda: run(form.cleaned_data), success)
     return back
 

@@ -88,9 +88,17 @@ def ensure_structure() -> KnowledgeIndexPage:
     return index
 
 
+# First path segments under /kennisbank/ that urls.py routes before Wagtail: a page with one of
+# these slugs could never be reached.
+RESERVED_SLUGS = frozenset(
+    {"praktijkvoorbeeld-indienen", "praktijkvoorbeeld-ingediend", "id", "nieuwsbrief", "feeds"}
+)
+
+
 def _unique_slug(parent: Page, title: str) -> str:
     base = slugify(title)[:70] or "praktijkvoorbeeld"
     taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1

@@ -186,3 +186,64 @@ def test_question_page_shows_how_many_municipalities_share_it(client):
     response = client.get(question.get_absolute_url())
 
     assert "Gedeeld door 3 gemeenten, 2 steunbetuigingen." in response.content.decode()
+
+
+def test_refused_question_text_is_tied_to_its_field(client):
+    client.force_login(VerifiedMemberFactory())
+
+    page = client.post(SUBMIT, _form("")).content.decode()
+
+    assert 'aria-describedby="id_text_help id_text_error" aria-invalid="true"' in page
+    assert 'id="id_text_error"' in page
+
+
+def test_change_on_the_confirmation_step_returns_to_the_form_as_typed(client):
+    QuestionFactory(text="Hoe kunnen we eenzaamheid onder ouderen in kleine kernen verminderen?")
+    client.force_login(VerifiedMemberFactory())
+    paraphrase = "Wat helpt tegen eenzaamheid van ouderen in kleine kernen?"
+
+    confirmation = client.post(SUBMIT, _form(paraphrase, context="Veel ouderen wonen alleen."))
+    back = client.post(
+        SUBMIT, _form(paraphrase, context="Veel ouderen wonen alleen.", confirmed="1", change="1")
+    )
+
+    assert "Eerst mijn vraag aanpassen" in confirmation.content.decode()
+    assert back.status_code == 200
+    page = back.content.decode()
+    assert "Een kennisvraag stellen" in page
+    assert paraphrase in page and "Veel ouderen wonen alleen." in page
+    assert Question.objects.count() == 1  # nothing filed
+
+
+def test_refused_support_keeps_the_text_and_names_the_field(client):
+    question = QuestionFactory()
+    client.force_login(VerifiedMemberFactory())
+
+    response = client.post(
+        f"/kennisagenda/vragen/{question.pk}/steunen/", {"context": "Bij ons <b>ook</b>, in de kernen"}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bij ons &lt;b&gt;ook&lt;/b&gt;, in de kernen</textarea>" in page
+    assert 'aria-invalid="true"' in page and 'id="id_context_error"' in page
+    assert "zonder HTML" in page
+    assert not Support.objects.exists()
+    # The form's address is now in the address bar; opening it again leads back to the question.
+    reopened = client.get(f"/kennisagenda/vragen/{question.pk}/steunen/")
+    assert reopened.status_code == 302 and reopened["Location"] == question.get_absolute_url()
+
+
+def test_asker_can_change_a_question_while_it_waits_but_not_once_accepted(client):
+    waiting = QuestionFactory(submitted=True)
+    accepted = QuestionFactory(asker=waiting.asker)
+    client.force_login(waiting.asker)
+
+    detail = client.get(waiting.get_absolute_url()).content.decode()
+    refused = client.get(f"/kennisagenda/vragen/{accepted.pk}/bewerken/", follow=True)
+
+    assert f'href="/kennisagenda/vragen/{waiting.pk}/bewerken/"' in detail
+    assert refused.redirect_chain == [(accepted.get_absolute_url(), 302)]
+    page = refused.content.decode()
+    assert "Deze vraag kan niet meer worden gewijzigd." in page
+    assert f'href="/kennisagenda/vragen/{accepted.pk}/bewerken/"' not in page

@@ -199,3 +199,23 @@ def test_moderator_sees_a_paraphrase_marked_as_very_similar_and_an_unrelated_que
 
     assert f"#{original.pk}:" in page and "lijkt sterk" in page
     assert "riolering" not in page
+
+
+def test_refused_answer_keeps_the_text_and_names_the_field(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    response = broker_client.post(
+        _action(question.pk, "beantwoorden"),
+        {"answer_text": "Zie de handreiking over huurwoningen.", "answer_url": "javascript:alert(1)"},
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Zie de handreiking over huurwoningen.</textarea>" in page
+    assert 'id="id_answer_url_error"' in page and 'aria-invalid="true"' in page
+    assert "Link naar de kennis met het antwoord: Voer een geldige URL in." in page  # the summary
+    question.refresh_from_db()
+    assert question.status == Question.Status.SUBMITTED
+    reopened = broker_client.get(_action(question.pk, "beantwoorden"))
+    assert reopened.status_code == 302
+    assert reopened["Location"] == f"/kennisagenda/beheer/vragen/{question.pk}/"

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.urls import reverse
+from django.urls import resolve, reverse
 from wagtail.models import WorkflowState
 
 from kennishub.accounts import roles
@@ -113,3 +113,15 @@ def test_submitter_hears_when_the_practice_needs_changes(client, member, django_
     assert len(mail.outbox) == 1
     assert "nog niet gepubliceerd" in mail.outbox[0].subject
     assert "Voeg de resultaten in cijfers toe." in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("title", ["Nieuwsbrief", "Praktijkvoorbeeld indienen", "Feeds"])
+def test_practice_named_like_a_kennisbank_address_gets_a_reachable_slug(client, member, title):
+    municipality, theme = MunicipalityFactory(), ThemeFactory()
+
+    client.post(URL, _valid(municipality, theme, title=title))
+
+    page = KnowledgeProductPage.objects.get(title=title)
+    # /kennisbank/<slug>/ must reach Wagtail, not a view that urls.py routes first.
+    assert resolve(f"/kennisbank/{page.slug}/").url_name == "wagtail_serve"
