@@ -89,11 +89,15 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.conf import settings
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 logger = logging.getLogger(__name__)
 
@@ -311,6 +315,10 @@ def pair_probability(features: np.ndarray) -> np.ndarray:
 
 
 def make_vectorizer() -> TfidfVectorizer:
+    # Imported here: scikit-learn (with SciPy) takes seconds to import, and with the encoders on
+    # only the fallback and the benchmark use the n-grams.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         preprocessor=content_words,
         analyzer="char_wb",
@@ -318,6 +326,22 @@ def make_vectorizer() -> TfidfVectorizer:
         sublinear_tf=True,
         dtype=np.float32,
     )
+
+
+def stored_vectors(texts: Sequence[str], embeddings: Sequence[bytes | None] | None) -> np.ndarray:
+    """The (n, EMBEDDING_DIMENSIONS) vectors of `texts` from their stored `embeddings`; one that is
+    missing or of another length (another encoder version) is encoded now."""
+    stored = list(embeddings) if embeddings is not None else [None] * len(texts)
+    size = EMBEDDING_DIMENSIONS * 4
+    missing = [i for i, value in enumerate(stored) if not value or len(value) != size]
+    fresh = encode([texts[i] for i in missing]) if missing else None
+    vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
+    for i, value in enumerate(stored):
+        if value and len(value) == size:
+            vectors[i] = np.frombuffer(bytes(value), dtype=np.float32)
+    for row, i in enumerate(missing):
+        vectors[i] = fresh[row]
+    return vectors
 
 
 @dataclass(frozen=True)
@@ -343,32 +367,47 @@ class SimilarityIndex:
         embeddings: Sequence[bytes | None] | None = None,
         *,
         use_encoder: bool | None = None,
+        vectors: np.ndarray | None = None,
     ):
+        """`embeddings`: the stored vectors (``Question.embedding``; None or another version's:
+        encoded now), or `vectors`: the rows of both encoders, already read."""
         self.use_encoder = encoder_enabled() if use_encoder is None else use_encoder
         self.keys = np.asarray(keys, dtype=np.int64)
         self.rows = {int(key): row for row, key in enumerate(self.keys)}
         self.texts = list(texts)
-        self.vectorizer = make_vectorizer()
-        self.matrix = self.vectorizer.fit_transform(texts) if len(texts) else None
         self.embeddings = None  # Universal Sentence Encoder, (n, 512)
         self.accurate = None  # multilingual-e5-small, (n, 384)
+        # The change time of each question when it was read (public_index reads only the changed).
+        self.changed_on: dict[int, object] = {}
         if self.use_encoder:
-            stored = list(embeddings) if embeddings is not None else [None] * len(texts)
-            size = EMBEDDING_DIMENSIONS * 4
-            # Another length is a vector of another encoder version: encode that text again.
-            missing = [i for i, value in enumerate(stored) if not value or len(value) != size]
-            fresh = encode([texts[i] for i in missing]) if missing else None
-            vectors = np.zeros((len(texts), EMBEDDING_DIMENSIONS), dtype=np.float32)
-            for i, value in enumerate(stored):
-                if value and len(value) == size:
-                    vectors[i] = np.frombuffer(bytes(value), dtype=np.float32)
-            for row, i in enumerate(missing):
-                vectors[i] = fresh[row]
+            if vectors is None:
+                vectors = stored_vectors(self.texts, embeddings)
             self.embeddings = np.ascontiguousarray(vectors[:, :USE_DIMENSIONS])
             self.accurate = np.ascontiguousarray(vectors[:, USE_DIMENSIONS:])
 
+    def vectors(self, rows: np.ndarray) -> np.ndarray:
+        """Both encoders' vectors of the questions at `rows`, side by side (as stored)."""
+        return np.hstack([self.embeddings[rows], self.accurate[rows]])
+
     def __len__(self) -> int:
         return len(self.keys)
+
+    @cached_property
+    def _ngrams(self) -> tuple[TfidfVectorizer, csr_matrix | None]:
+        # Fitted on first use: with the encoders on, the engine never needs the n-grams, and
+        # fitting them took about a second at 12,000 questions on every rebuild of the index.
+        vectorizer = make_vectorizer()
+        return vectorizer, vectorizer.fit_transform(self.texts) if self.texts else None
+
+    @property
+    def vectorizer(self) -> TfidfVectorizer:
+        """The character n-gram vectorizer, fitted on the indexed questions."""
+        return self._ngrams[0]
+
+    @property
+    def matrix(self) -> csr_matrix | None:
+        """The indexed questions' character n-grams, TF-IDF weighted (None for no questions)."""
+        return self._ngrams[1]
 
     @property
     def duplicate_threshold(self) -> float:
@@ -598,9 +637,9 @@ def public_index() -> SimilarityIndex:
     """The index over the public questions, rebuilt when one of them changed, was added or left.
 
     The signature (count and latest change) costs one aggregate query, asked at most once per
-    ``SIGNATURE_TTL_SECONDS`` unless this process changed a question; a rebuild re-fits the
-    n-grams (about a second for 12,000 questions) and re-encodes only questions without stored
-    vectors of the current ``ENCODER_VERSION`` (``manage.py encode_kennisvragen`` stores them:
+    ``SIGNATURE_TTL_SECONDS`` unless this process changed a question; a rebuild reads the new
+    and changed questions (``_read_index``) and encodes only those without stored vectors of the
+    current ``ENCODER_VERSION`` (``manage.py encode_kennisvragen`` stores them:
     ``services.store_missing_embeddings``).
     """
     from django.db.models import Count, Max
@@ -616,22 +655,73 @@ def public_index() -> SimilarityIndex:
     signature = (*signature, encoder_enabled())
     with _lock:
         if _cached["signature"] != signature:
-            rows = list(public.order_by("id").values_list("id", "text", "embedding", "embedding_model"))
-            stale = sum(1 for row in rows if row[3] != ENCODER_VERSION)
-            if stale and encoder_enabled():
-                logger.warning(
-                    "%d public questions lack vectors of %s; run manage.py encode_kennisvragen",
-                    stale,
-                    ENCODER_VERSION,
-                )
-            _cached["index"] = SimilarityIndex(
-                [row[0] for row in rows],
-                [row[1] for row in rows],
-                [row[2] if row[3] == ENCODER_VERSION else None for row in rows],
-            )
+            _cached["index"] = _read_index(public, _cached["index"])
             _cached["signature"] = signature
         _cached["checked_at"] = checked_at
         return _cached["index"]
+
+
+# A refresh reads the new and changed questions alone while they are at most this many (the ids go
+# into one IN list); more, and it reads them all.
+REFRESH_LIMIT = 500
+
+
+def _read_index(public, previous: SimilarityIndex | None) -> SimilarityIndex:
+    """The index of the `public` questions.
+
+    When the index of `previous` (same encoder setting) holds all but at most REFRESH_LIMIT of
+    them unchanged, only the new and changed questions are read from the database, after one
+    query that lists ids and change times. At 12,000 questions reading every stored vector took
+    about a second (bench/agenda_hints.py), on the first hints request after each change, in
+    every process.
+    """
+    use_encoder = encoder_enabled()
+    listing = list(public.order_by("id").values_list("id", "updated_at"))
+    kept = {}  # position in listing: row in previous
+    if previous is not None and previous.use_encoder == use_encoder:
+        known = previous.changed_on
+        kept = {
+            position: previous.rows[pk]
+            for position, (pk, changed_on) in enumerate(listing)
+            if pk in known and known[pk] == changed_on
+        }
+    if len(listing) - len(kept) > REFRESH_LIMIT:
+        kept = {}
+    wanted = [pk for position, (pk, _changed_on) in enumerate(listing) if position not in kept]
+    read = public.filter(id__in=wanted) if kept else public
+    columns = ("id", "text", "embedding", "embedding_model", "updated_at")
+    fetched = {row[0]: row[1:] for row in read.values_list(*columns)}
+    stale = sum(1 for _text, _vector, model, _changed_on in fetched.values() if model != ENCODER_VERSION)
+    if stale and use_encoder:
+        logger.warning(
+            "%d public questions lack vectors of %s; run manage.py encode_kennisvragen",
+            stale,
+            ENCODER_VERSION,
+        )
+
+    # In id order: the kept questions from `previous`, the others as read now (one that left the
+    # agenda between the two queries is left out; the next signature check reads it again).
+    rows = []  # (key, text, changed on, row in previous or None)
+    for position, (pk, changed_on) in enumerate(listing):
+        if position in kept:
+            rows.append((pk, previous.texts[kept[position]], changed_on, kept[position]))
+        elif pk in fetched:
+            rows.append((pk, fetched[pk][0], fetched[pk][3], None))
+    keys = [row[0] for row in rows]
+    texts = [row[1] for row in rows]
+    vectors = None
+    if use_encoder:
+        vectors = np.zeros((len(rows), EMBEDDING_DIMENSIONS), dtype=np.float32)
+        old = [(i, row[3]) for i, row in enumerate(rows) if row[3] is not None]
+        if old:
+            vectors[[i for i, _row in old]] = previous.vectors(np.asarray([row for _i, row in old]))
+        new = [i for i, row in enumerate(rows) if row[3] is None]
+        if new:
+            stored = [fetched[keys[i]][1] if fetched[keys[i]][2] == ENCODER_VERSION else None for i in new]
+            vectors[new] = stored_vectors([texts[i] for i in new], stored)
+    index = SimilarityIndex(keys, texts, vectors=vectors, use_encoder=use_encoder)
+    index.changed_on = {row[0]: row[2] for row in rows}
+    return index
 
 
 def clear_cache() -> None:

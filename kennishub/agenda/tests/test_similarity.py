@@ -294,3 +294,40 @@ def test_the_index_sees_a_question_saved_here_at_once_and_one_saved_elsewhere_wi
     assert len(similarity.public_index()) == 1, "trusted within the interval"
     clock[0] += similarity.SIGNATURE_TTL_SECONDS
     assert len(similarity.public_index()) == 0, "checked again after it"
+
+
+@pytest.mark.django_db
+def test_after_a_change_the_index_reads_and_encodes_only_new_and_changed_questions(rows, stored, monkeypatch):
+    from kennishub.agenda.models import Question
+
+    from .factories import QuestionFactory
+
+    def question(number: int) -> Question:
+        return QuestionFactory(
+            text=rows[number]["text"], embedding=stored[number], embedding_model=similarity.ENCODER_VERSION
+        )
+
+    questions = [question(number) for number in range(6)]
+    before = similarity.public_index()
+    changed, leaving = questions[2], questions[4]
+    changed.text, changed.embedding, changed.embedding_model = rows[10]["text"], None, ""
+    changed.save()
+    Question.objects.filter(pk=leaving.pk).update(status=Question.Status.SUBMITTED)
+    added = question(11)
+    read, encoded = [], []
+    parse, encode = similarity.stored_vectors, similarity.encode
+    monkeypatch.setattr(similarity, "stored_vectors", lambda texts, v: read.extend(texts) or parse(texts, v))
+    monkeypatch.setattr(similarity, "encode", lambda texts: encoded.extend(texts) or encode(texts))
+
+    after = similarity.public_index()
+
+    assert sorted(read) == sorted([rows[10]["text"], rows[11]["text"]])
+    assert encoded == [rows[10]["text"]]  # the one without a stored vector
+    assert after.keys.tolist() == [q.pk for q in questions if q is not leaving] + [added.pk]
+    similarity.clear_cache()
+    everything = similarity.public_index()  # read afresh: the same index
+    assert after.texts == everything.texts and after.keys.tolist() == everything.keys.tolist()
+    assert np.allclose(after.accurate, everything.accurate, atol=1e-6)
+    assert np.allclose(after.embeddings, everything.embeddings, atol=1e-6)
+    kept = questions[0].pk
+    assert np.array_equal(after.accurate[after.rows[kept]], before.accurate[before.rows[kept]])
