@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -10,3 +11,11 @@ application = get_wsgi_application()
 # agenda's similarity engine takes over a second), while the worker boots, not while the first
 # visitor of each worker waits.
 get_resolver().resolve("/")
+
+# Load the agenda's sentence encoder and its index of public questions the same way.
+try:
+    from kennishub.agenda.similarity import warm_up
+
+    warm_up()
+except Exception:  # a database not yet migrated, say: the first request does it instead
+    logging.getLogger(__name__).warning("Warming up the agenda's similarity engine failed", exc_info=True)

@@ -724,6 +724,15 @@ def _read_index(public, previous: SimilarityIndex | None) -> SimilarityIndex:
     return index
 
 
+def warm_up() -> None:
+    """Load e5 and read the index of the public questions now, while a web worker boots
+    (``kennishub/wsgi.py``), instead of on the first hints request of each worker: at 12,000
+    questions that request took 3 s (bench/agenda_hints.py)."""
+    if encoder_enabled():
+        encode_accurate(["Hoe gaan gemeenten om met de woningnood?"])
+    public_index()
+
+
 def clear_cache() -> None:
     with _lock:
         _cached.update(signature=None, index=None, checked_at=float("-inf"))

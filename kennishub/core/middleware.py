@@ -2,6 +2,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+API_PATH_PREFIX = "/api/"
 
 
 class SecurityHeadersMiddleware:
@@ -25,3 +28,29 @@ class SecurityHeadersMiddleware:
                 response._csp_config = settings.KH_ADMIN_CSP
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page in Dutch instead of the empty 405 of ``require_POST`` and its kin.
+
+    A visitor who opens an action's address (a bookmark, a reload, a link shared by mistake) got
+    a blank page. Outside the API only (it answers problem+json itself), and only when the view
+    gave no body of its own. Sits after ContentSecurityPolicyMiddleware in MIDDLEWARE, so the page
+    gets its nonce and policy.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.path.startswith(API_PATH_PREFIX)
+        ):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kennishub.core.middleware.SecurityHeadersMiddleware",
+    "kennishub.core.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kennishub.api.middleware.ApiVersionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -371,3 +371,33 @@ def test_page_query_count_does_not_grow_with_the_data(
         response = client.get(path)
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_action_address_opened_as_a_page_explains_itself_in_dutch(client):
+    response = client.get(reverse("accounts:logout"))  # POST only
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    html = response.content.decode()
+    assert '<h1 class="utrecht-heading-1">Dit adres is geen pagina</h1>' in html
+    assert re.search(r'<script src="/static/js/htmx\.min\.js" defer nonce="[^"]+"></script>', html)
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_its_own_405(client):
+    response = client.delete("/api/v1/gemeenten")
+
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.django_db
+def test_theme_page_offers_the_atom_feed_of_its_knowledge(client, themes):
+    html = client.get(reverse("core:theme_detail", kwargs={"slug": "water"})).content.decode()
+    feed = reverse("knowledge:theme_feed", kwargs={"slug": "water"})
+
+    head = f'<link rel="alternate" type="application/atom+xml" title="Nieuwe kennis over Water" href="{feed}"'
+    assert head + ">" in html
+    assert f'<a class="utrecht-link" href="{feed}" type="application/atom+xml">Volg nieuwe kennis' in html
+    assert client.get(feed)["Content-Type"].startswith("application/atom+xml")
