@@ -303,9 +303,10 @@ def _ranked(plan, filters, sort, kinds, names: _Names = _Names()) -> _Ranked:
 
 
 def _fallback(plan, filters, sort, kinds) -> _Ranked | None:
-    """The texts with some of the words, ranked in the statement of the full matches (`r`) and
-    only when those are fewer than FALLBACK_BELOW (the gate reads `r`, which holds them all then)."""
-    if not plan or len(plan.clauses) < 2:
+    """The texts with some of the words (or their parts, see query.QueryPlan), ranked in the
+    statement of the full matches (`r`) and only when those are fewer than FALLBACK_BELOW (the
+    gate reads `r`, which holds them all then)."""
+    if not plan or not plan.has_fallback():
         return None
     gate = f" AND (SELECT COUNT(*) FROM r) < {FALLBACK_BELOW}"  # noqa: S608
     return _ranked(plan.any_clause(), filters, sort, kinds, _Names("m_some", "r_some", gate))
@@ -345,7 +346,7 @@ def _match_modelsearch(plan, filters, sort, kinds=None) -> Matches:
 
 
 def _needs_fallback(plan, matches: Matches) -> bool:
-    return bool(plan) and matches.total < FALLBACK_BELOW and len(plan.clauses) > 1
+    return bool(plan) and matches.total < FALLBACK_BELOW and plan.has_fallback()
 
 
 def _merge(matches: Matches, some: Matches) -> Matches:

@@ -2,7 +2,12 @@
 
 A plan is a list of clauses that must all match; a clause is a list of alternatives of which one
 must match; an alternative is a list of stems that must all occur. "Ow jeugd" with the synonym
-group "Ow, Omgevingswet" becomes ``[[["ow"], ["omgevingswet"]], [["jeugd"]]]``.
+group "Ow, Omgevingswet" becomes ``[[["ow"], ["omgevingswet"]], [["jeugd"]]]``. A word's clause
+also holds its other forms (``text.query_variants``: "taal" besides the stem "tal").
+
+When the clauses together find too little, the engine falls back to texts with any of them, plus
+the plan's `fallback_alternatives`: two query words written as one ("hitte plan" → "hitteplan")
+and the cuts of an unknown compound ("cyberaanval" → "cyber" and "aanval").
 
 Whatever was typed (quotes, operators, SQL or FTS syntax, emoji) ends up as plain word stems: only
 ``text.words`` characters reach the database, always as bound parameters.
@@ -10,6 +15,7 @@ Whatever was typed (quotes, operators, SQL or FTS syntax, emoji) ends up as plai
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -19,9 +25,11 @@ from .models import Synonym
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
+# Cuts of unknown compounds cost a prefix lookup each in the fallback; this many at most per query.
+MAX_SPLITS = 24
 # A query stem of this length or more also matches longer words that start with it, so "water"
 # finds "waterschap" and "jeugd" finds "jeugdhulp": Dutch glues words together.
-MIN_PREFIX_CHARS = 4
+MIN_PREFIX_CHARS = text.MIN_PREFIX_CHARS
 SYNONYM_CACHE_KEY = "search:synonyms:v1"
 
 Alternative = tuple[str, ...]
@@ -31,16 +39,24 @@ Clause = tuple[Alternative, ...]
 @dataclass(frozen=True)
 class QueryPlan:
     clauses: tuple[Clause, ...]
+    # Matched only in the fallback (see the module docstring), never required.
+    fallback_alternatives: tuple[Alternative, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
     def stems(self) -> set[str]:
+        """The stems to mark in snippets: the clauses' (the fallback's cuts would mark noise)."""
         return {stem for clause in self.clauses for alternative in clause for stem in alternative}
 
+    def has_fallback(self) -> bool:
+        return len(self.clauses) > 1 or bool(self.fallback_alternatives)
+
     def any_clause(self) -> QueryPlan:
-        """The plan that matches texts with at least one of the clauses (for a fallback)."""
-        alternatives = tuple(dict.fromkeys(alt for clause in self.clauses for alt in clause))
+        """The plan that matches texts with at least one of the clauses or the fallback alternatives."""
+        alternatives = tuple(
+            dict.fromkeys([*(alt for clause in self.clauses for alt in clause), *self.fallback_alternatives])
+        )
         return QueryPlan((alternatives,))
 
 
@@ -86,15 +102,26 @@ def plan(query: str) -> QueryPlan:
             clauses.append(tuple(dict.fromkeys(group)))
             position += len(term)
         else:
-            stem = stems[position]
-            parts = text.compound_parts(words[position])
-            alternatives: list[Alternative] = [(stem,)]
-            if parts:
-                # "jeugdzorg" also finds texts that speak of "jeugd" and "zorg" separately.
-                alternatives.append(tuple(text.stem(part) for part in parts))
-            clauses.append(tuple(alternatives))
+            clauses.append(_word_clause(words[position]))
             position += 1
-    return QueryPlan(tuple(dict.fromkeys(clauses)))
+    return QueryPlan(tuple(dict.fromkeys(clauses)), _fallback_alternatives(words))
+
+
+def _word_clause(word: str) -> Clause:
+    alternatives: list[Alternative] = [(text.stem(word),)]
+    alternatives.extend((variant,) for variant in text.query_variants(word))
+    parts = text.compound_parts(word)
+    if parts:
+        # "jeugdzorg" also finds texts that speak of "jeugd" and "zorg" separately.
+        alternatives.append(tuple(text.stem(part) for part in parts))
+    return tuple(dict.fromkeys(alternatives))
+
+
+def _fallback_alternatives(words: list[str]) -> tuple[Alternative, ...]:
+    """Two neighbouring words as one ("warmte transitie"), and the cuts of unknown compounds."""
+    joined = [(text.stem(first + second),) for first, second in itertools.pairwise(words)]
+    cuts = [cut for word in words for cut in text.compound_splits(word)][:MAX_SPLITS]
+    return tuple(dict.fromkeys([*joined, *cuts]))
 
 
 def to_tsquery(query_plan: QueryPlan) -> str:

@@ -48,10 +48,16 @@ class SearchPage:
     facets: list[engine.FacetGroup] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     related_themes: list[Theme] = field(default_factory=list)
+    # The spelling the results are for, when the query as typed found nothing ("eenzaamheit").
+    corrected_query: str = ""
 
     @property
     def has_criteria(self) -> bool:
         return bool(self.query or any(self.filters.values()))
+
+    @property
+    def shown_query(self) -> str:
+        return self.corrected_query or self.query
 
 
 def parse_filters(params) -> dict[str, list[str]]:
@@ -147,6 +153,19 @@ def _related_themes(query: str) -> list[Theme]:
     return related or themes[:8]
 
 
+def _corrected_search(suggestions: list[str], *, filters, sort):
+    """The plan and results of the suggested spelling, when it finds something; else None.
+
+    A typo finds nothing, so the page shows what the suggestion finds and says so. This second
+    search statement runs only for a query without any result.
+    """
+    corrected_plan = search_query.plan(suggestions[0]) if suggestions else None
+    if not corrected_plan:  # an empty plan would browse everything
+        return None
+    corrected = engine.search(corrected_plan, filters=filters, sort=sort)
+    return (corrected_plan, corrected) if corrected[0].ids else None
+
+
 def front_door_search(
     *, query: str, filters: dict[str, list[str]], sort: str, page: str | int | None
 ) -> SearchPage:
@@ -160,11 +179,16 @@ def front_door_search(
         result.related_themes = _related_themes(query)
         return result
     matches, result.facets, result.counts_estimated = engine.search(plan, filters=filters, sort=sort)
+    if not matches.ids and query:
+        result.suggestions = _suggestions(query)
+        corrected = _corrected_search(result.suggestions, filters=filters, sort=sort)
+        if corrected:
+            plan, (matches, result.facets, result.counts_estimated) = corrected
+            result.corrected_query, result.suggestions = result.suggestions[0], []
     result.total, result.total_is_lower_bound = matches.total, matches.total_is_lower_bound
     result.page_obj = Paginator(matches.ids, PAGE_SIZE).get_page(page)
     result.hits = _hits(list(result.page_obj.object_list), plan.stems())
     if not matches.ids and query:
-        result.suggestions = _suggestions(query)
         result.related_themes = _related_themes(query)
     return result
 

@@ -152,11 +152,35 @@ def test_snippets_highlight_matching_words_safely(client, corpus):
 
 
 @pytest.mark.django_db
-def test_empty_result_suggests_a_spelling_and_related_themes(client, corpus):
+def test_a_typo_shows_the_results_of_the_suggested_spelling(client, corpus):
     html = search(client, q="omgevngswet")
-    assert "Er is niets gevonden" in html
+    typed, corrected = "\u2018omgevngswet\u2019", "\u2018omgevingswet\u2019"
+    assert f"Er is niets gevonden voor {typed}. Dit zijn de resultaten voor {corrected}." in html
+    assert f"1 resultaat voor {corrected}" in html
+    assert titles(html) == ["De Omgevingswet voor raadsleden"]
+
+
+@pytest.mark.django_db
+def test_empty_result_suggests_a_spelling_and_related_themes(client, corpus):
+    # The corrected spelling finds nothing either under this filter: offer it as a link.
+    html = search(client, q="omgevngswet", soort="handreiking")
+    assert "Er is niets gevonden. Controleer" in html
     assert 'href="/zoeken/?q=omgevingswet"' in html
     assert "Of bekijk deze thema" in html
+    assert "Of bekijk deze thema" in search(client, q="qzxwvk")
+
+
+@pytest.mark.django_db
+def test_words_written_apart_or_as_other_compounds_are_found(client, corpus):
+    KnowledgeProductFactory(title="Het hitteplan van de stad", summary="Koele plekken bij een hittegolf.")
+    KnowledgeProductFactory(title="Cyberweerbaarheid", summary="Oefenen met een ransomware-aanval.")
+    KnowledgeProductFactory(title="Arbo in de buitendienst", summary="De RI&E van groenonderhoud.")
+    indexing.rebuild(keys=["kennisproduct"])
+    assert "Het hitteplan van de stad" in titles(search(client, q="hitte plan"))
+    assert "Het hitteplan van de stad" in titles(search(client, q="hitte"))  # stem "hit": too short a prefix
+    assert "Cyberweerbaarheid" in titles(search(client, q="cyberaanval"))  # cut in "cyber" and "aanval"
+    assert "Arbo in de buitendienst" in titles(search(client, q="rie"))
+    assert "Het Taalcafé van de bibliotheek" in titles(search(client, q="taal"))
 
 
 @pytest.mark.django_db

@@ -93,3 +93,23 @@ def test_known_compounds_index_their_parts_too():
 def test_stop_words_are_left_out_of_queries_unless_nothing_else_is_left():
     assert text.query_stems("de gemeenten en het sociaal domein") == ["gemeent", "sociaal", "domein"]
     assert text.query_stems("de") == ["de"]
+
+
+def test_question_words_are_left_out_of_queries():
+    assert text.query_stems("welke regels gelden wanneer je moet verbouwen") == ["regel", "geld", "verbouw"]
+
+
+def test_ampersand_abbreviations_are_one_word():
+    assert text.words("De RI&E van B&W, Sport & Cultuur") == ["de", "rie", "van", "bw", "sport", "cultuur"]
+
+
+def test_query_words_are_also_looked_up_in_other_forms():
+    assert "taal" in text.query_variants("taal")  # the stem "tal" is too short for "taalniveau"
+    assert "inburger" in text.query_variants("inburgeraars")  # finds "inburgering"
+    assert text.query_variants("gemeenten") == ()  # its stem already covers every form
+
+
+def test_unknown_compounds_are_cut_in_two_parts():
+    assert ("cyber", "aanval") in text.compound_splits("cyberaanval")
+    assert text.compound_splits("jeugdzorg") == ()  # a known compound
+    assert text.compound_splits("woonwijk") == (("woon", "wijk"),)
