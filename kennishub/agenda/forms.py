@@ -237,9 +237,12 @@ class RouteForm(forms.Form):
 
 
 class RouteUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Route.Status.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=Route.Status.choices)
     on = forms.DateField(
-        label=_("Date"), required=False, help_text=_("For example 2026-03-01. Empty: today.")
+        label=_("Date"),
+        required=False,
+        help_text=_("For example 2026-03-01. Empty: today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH)
     result_url = forms.URLField(

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kennishub.accounts.permissions import verified_member_required
 from kennishub.accounts.selectors import requires_second_factor
@@ -347,10 +347,12 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return back
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
     merge = get_object_or_404(Merge, pk=pk)
+    if request.method != "POST":  # a reload of the action address leads back to the list
+        return redirect("agenda:moderation_queue")
     _carry_out(
         request, lambda: services.undo_merge(merge=merge, actor=request.user), _("The merge has been undone.")
     )
@@ -369,9 +371,11 @@ def manage_clusters(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def propose_clusters(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":  # a reload of the action address leads back to the list
+        return redirect("agenda:manage_clusters")
     created = services.propose_clusters(actor=request.user)
     if created:
         messages.success(
@@ -386,8 +390,43 @@ def propose_clusters(request: HttpRequest) -> HttpResponse:
 
 @broker_required
 def manage_cluster(request: HttpRequest, pk: int) -> HttpResponse:
-    cluster = get_object_or_404(Cluster, pk=pk)
-    cluster = selectors.cluster_for_page(cluster.pk)
+    return _cluster_page(request, get_object_or_404(Cluster, pk=pk).pk)
+
+
+def _route_update_form(route: Route, data=None) -> forms.RouteUpdateForm:
+    """The status form of one route; its own ids, as the page holds one per route."""
+    initial = {
+        "status": route.status,
+        "result_url": route.result_url,
+        "result_product": route.result_product_id,
+    }
+    return forms.RouteUpdateForm(data, initial=initial, auto_id=f"route{route.pk}_%s")
+
+
+def _cluster_page(request: HttpRequest, pk: int, refused: dict[str, Form] | None = None) -> HttpResponse:
+    """The cluster page; `refused` maps a form's name to the refused form that replaces its empty twin.
+
+    A route's status form is named `route_<pk>`.
+    """
+    cluster = selectors.cluster_for_page(pk)
+    refused = refused or {}
+    page_forms = {
+        "cluster_form": forms.ClusterForm(
+            initial={
+                "title": cluster.title,
+                "description": cluster.description,
+                "themes": cluster.themes.all(),
+            }
+        ),
+        "split_form": forms.SplitForm(cluster=cluster, auto_id="split_%s"),
+        "jury_form": forms.JuryForm(initial={"jurors": cluster.jurors.all()}),
+        "route_form": forms.RouteForm(auto_id="new_route_%s"),
+    }
+    page_forms.update({name: form for name, form in refused.items() if name in page_forms})
+    route_forms = [
+        (route, refused.get(f"route_{route.pk}") or _route_update_form(route))
+        for route in cluster.routes.all()
+    ]
     return render(
         request,
         "agenda/manage/cluster.html",
@@ -395,28 +434,36 @@ def manage_cluster(request: HttpRequest, pk: int) -> HttpResponse:
             "cluster": cluster,
             "item": selectors.ranked([cluster])[0],
             "scores": selectors.scores_of(cluster),
-            "cluster_form": forms.ClusterForm(
-                initial={
-                    "title": cluster.title,
-                    "description": cluster.description,
-                    "themes": cluster.themes.all(),
-                }
-            ),
-            "split_form": forms.SplitForm(cluster=cluster),
-            "jury_form": forms.JuryForm(initial={"jurors": cluster.jurors.all()}),
-            "route_form": forms.RouteForm(),
-            "route_update_form": forms.RouteUpdateForm(),
-            "move_form": forms.MoveForm(),
+            "route_forms": route_forms,
+            **page_forms,
         },
     )
 
 
-@require_POST
+def _submit_or_refuse(
+    request: HttpRequest, form: Form, run: Callable[[dict], object], success: str
+) -> Form | None:
+    """Run `run` on a valid form and show `success`; otherwise the form, refused with its errors."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return None
+    return form
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cluster = get_object_or_404(Cluster, pk=pk)
     action = CLUSTER_ACTIONS.get(action, "")
     user = request.user
+    back = redirect("agenda:manage_cluster", pk=pk)
+    if request.method != "POST":  # the address stays in the bar after a refused form
+        return back
     if action == "dissolve":
         if _carry_out(
             request,
@@ -424,7 +471,7 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The cluster has been dissolved."),
         ):
             return redirect("agenda:manage_clusters")
-        return redirect("agenda:manage_cluster", pk=pk)
+        return back
     if action in ("publish", "unpublish"):
         publish = action == "publish"
         _carry_out(
@@ -434,9 +481,11 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if publish
             else _("The cluster has been withdrawn from the agenda."),
         )
-        return redirect("agenda:manage_cluster", pk=pk)
+        return back
+    # action: (name of the form on the page, the form with the posted data, the service call, success)
     handlers = {
         "save": (
+            "cluster_form",
             forms.ClusterForm,
             lambda d: services.update_cluster(
                 cluster=cluster,
@@ -448,6 +497,7 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The cluster has been saved."),
         ),
         "accept": (
+            "cluster_form",
             forms.ClusterForm,
             lambda d: (
                 services.update_cluster(
@@ -464,19 +514,22 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The cluster has been accepted."),
         ),
         "split": (
-            lambda data: forms.SplitForm(data, cluster=cluster),
+            "split_form",
+            lambda data: forms.SplitForm(data, cluster=cluster, auto_id="split_%s"),
             lambda d: services.split_cluster(
                 cluster=cluster, questions=d["questions"], actor=user, title=d["title"]
             ),
             _("A new cluster has been made from the chosen questions."),
         ),
         "jury": (
+            "jury_form",
             forms.JuryForm,
             lambda d: services.set_jurors(cluster=cluster, jurors=d["jurors"], actor=user),
             _("The jury has been saved."),
         ),
         "route": (
-            forms.RouteForm,
+            "route_form",
+            lambda data: forms.RouteForm(data, auto_id="new_route_%s"),
             lambda d: services.route_cluster(
                 cluster=cluster,
                 funder=d["funder"],
@@ -490,41 +543,37 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in handlers:
         raise Http404
-    form_class, run, success = handlers[action]
-    form = form_class(request.POST)
-    if form.is_valid():
-        _carry_out(request, lambda: run(form.cleaned_data), success)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return redirect("agenda:manage_cluster", pk=pk)
+    name, form_class, run, success = handlers[action]
+    refused = _submit_or_refuse(request, form_class(request.POST), run, success)
+    if refused is None:
+        return back
+    # The page again with the errors at the fields and everything as typed, not a redirect that loses both.
+    return _cluster_page(request, pk, refused={name: refused})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def route_update(request: HttpRequest, pk: int) -> HttpResponse:
     route = get_object_or_404(Route, pk=pk)
-    form = forms.RouteUpdateForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        _carry_out(
-            request,
-            lambda: services.update_route(
-                route=route,
-                status=d["status"],
-                on=d["on"],
-                note=d["note"],
-                result_url=d["result_url"],
-                result_product=d["result_product"],
-                actor=request.user,
-            ),
-            _("The status has been recorded; askers and supporters have been told."),
-        )
-    else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
-    return redirect("agenda:manage_cluster", pk=route.cluster_id)
+    if request.method != "POST":  # the address stays in the bar after a refused form
+        return redirect("agenda:manage_cluster", pk=route.cluster_id)
+    refused = _submit_or_refuse(
+        request,
+        _route_update_form(route, request.POST),
+        lambda d: services.update_route(
+            route=route,
+            status=d["status"],
+            on=d["on"],
+            note=d["note"],
+            result_url=d["result_url"],
+            result_product=d["result_product"],
+            actor=request.user,
+        ),
+        _("The status has been recorded; askers and supporters have been told."),
+    )
+    if refused is None:
+        return redirect("agenda:manage_cluster", pk=route.cluster_id)
+    return _cluster_page(request, route.cluster_id, refused={f"route_{route.pk}": refused})
 
 
 # --- jury ----------------------------------------------------------------------------------------
