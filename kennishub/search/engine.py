@@ -308,7 +308,8 @@ def _fallback(plan, filters, sort, kinds) -> _Ranked | None:
     gate reads `r`, which holds them all then)."""
     if not plan or not plan.has_fallback():
         return None
-    gate = f" AND (SELECT COUNT(*) FROM r) < {FALLBACK_BELOW}"  # noqa: S608
+    # Counts at most FALLBACK_BELOW rows of `r`, not all of them (up to RESULT_CAP).
+    gate = f" AND (SELECT COUNT(*) FROM (SELECT 1 FROM r LIMIT {FALLBACK_BELOW}) g) < {FALLBACK_BELOW}"  # noqa: S608
     return _ranked(plan.any_clause(), filters, sort, kinds, _Names("m_some", "r_some", gate))
 
 
