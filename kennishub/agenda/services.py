@@ -438,9 +438,16 @@ def update_cluster(
 
 
 @transaction.atomic
-def accept_cluster(*, cluster: Cluster, actor: User, title: str, description: str = "") -> Cluster:
-    """Fix a proposal as a cluster under the overarching `title`, and tell the people of its questions."""
-    cluster = update_cluster(cluster=cluster, actor=actor, title=title, description=description)
+def accept_cluster(
+    *, cluster: Cluster, actor: User, title: str, description: str = "", themes: Iterable[Theme] | None = None
+) -> Cluster:
+    """Fix a proposal as a cluster under the overarching `title`, and tell the people of its questions.
+
+    One transaction with the edit of the cluster question: a refused accept changes nothing.
+    """
+    cluster = update_cluster(
+        cluster=cluster, actor=actor, title=title, description=description, themes=themes
+    )
     if not cluster.questions.exists():
         raise InvalidState(_("A cluster needs at least one question."))
     was_proposed = cluster.status == Cluster.Status.PROPOSED

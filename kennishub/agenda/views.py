@@ -499,17 +499,12 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "accept": (
             "cluster_form",
             forms.ClusterForm,
-            lambda d: (
-                services.update_cluster(
-                    cluster=cluster,
-                    actor=user,
-                    title=d["title"],
-                    description=d["description"],
-                    themes=d["themes"],
-                ),
-                services.accept_cluster(
-                    cluster=cluster, actor=user, title=d["title"], description=d["description"]
-                ),
+            lambda d: services.accept_cluster(
+                cluster=cluster,
+                actor=user,
+                title=d["title"],
+                description=d["description"],
+                themes=d["themes"],
             ),
             _("The cluster has been accepted."),
         ),

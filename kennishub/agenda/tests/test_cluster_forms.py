@@ -54,8 +54,10 @@ def test_accept_refused_by_the_service_keeps_the_typed_question(broker_client):
     assert "Een cluster heeft minstens één vraag nodig." in page  # in the error summary
     assert 'role="alert"' in page
     assert "Toelichting bij de clustervraag.</textarea>" in page
+    title = cluster.title
     cluster.refresh_from_db()
     assert cluster.status == Cluster.Status.PROPOSED
+    assert cluster.title == title  # the edit and the accept are one transaction: nothing saved
 
 
 def test_refused_split_keeps_the_new_title_and_names_the_questions_field(broker_client):
