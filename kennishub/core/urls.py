@@ -12,4 +12,5 @@ urlpatterns = [
     path("themas/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("privacy/", views.privacy, name="privacy"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,7 +1,8 @@
 """Pages of the front door shell: home, landing pages, themes and the statements."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -82,3 +83,9 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         "core/accessibility.html",
         {"breadcrumbs": [(_("Home"), reverse("core:home")), (_("Accessibility statement"), None)]},
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico: browsers ask for it where no page names an icon (a feed, a PDF)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -401,3 +401,10 @@ def test_theme_page_offers_the_atom_feed_of_its_knowledge(client, themes):
     assert head + ">" in html
     assert f'<a class="utrecht-link" href="{feed}" type="application/atom+xml">Volg nieuwe kennis' in html
     assert client.get(feed)["Content-Type"].startswith("application/atom+xml")
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
