@@ -386,10 +386,6 @@ class SimilarityIndex:
             self.embeddings = np.ascontiguousarray(vectors[:, :USE_DIMENSIONS])
             self.accurate = np.ascontiguousarray(vectors[:, USE_DIMENSIONS:])
 
-    def vectors(self, rows: np.ndarray) -> np.ndarray:
-        """Both encoders' vectors of the questions at `rows`, side by side (as stored)."""
-        return np.hstack([self.embeddings[rows], self.accurate[rows]])
-
     def __len__(self) -> int:
         return len(self.keys)
 
@@ -715,7 +711,10 @@ def _read_index(public, previous: SimilarityIndex | None) -> SimilarityIndex:
         vectors = np.zeros((len(rows), EMBEDDING_DIMENSIONS), dtype=np.float32)
         old = [(i, row[3]) for i, row in enumerate(rows) if row[3] is not None]
         if old:
-            vectors[[i for i, _row in old]] = previous.vectors(np.asarray([row for _i, row in old]))
+            at, rows_before = [i for i, _row in old], [row for _i, row in old]
+            # Straight into place: no intermediate copy of both encoders' vectors side by side.
+            vectors[at, :USE_DIMENSIONS] = previous.embeddings[rows_before]
+            vectors[at, USE_DIMENSIONS:] = previous.accurate[rows_before]
         new = [i for i, row in enumerate(rows) if row[3] is None]
         if new:
             stored = [fetched[keys[i]][1] if fetched[keys[i]][2] == ENCODER_VERSION else None for i in new]
