@@ -298,8 +298,8 @@ def run_backend(backend: str, documents: int, repeat: int, reuse: bool = False) 
                 f"{query_class:<8} {matches:>8} {what:<18} {p50:>8.1f} {p95:>8.1f} {p50 / raw_p50:>6.2f}x"
                 f" {vs_filtered:>8} {sql:>4}"
             )
-    print(f"(estimates above {engine.RESULT_CAP} ranked results; counts stop at {engine.COUNT_CAP}; "
-          f"PostgreSQL ranks at most {engine.RANK_CAP} matches)")  # fmt: skip
+    print(f"(facet estimates from the best {engine.FACET_SAMPLE} above {engine.RESULT_CAP} ranked results; "
+          f"counts stop at {engine.COUNT_CAP}; at most {engine.RANK_CAP} matches are ranked)")  # fmt: skip
 
 
 SQLITE_REUSE_DIR = Path(tempfile.gettempdir()) / "kh-bench-search-sqlite"

@@ -339,12 +339,8 @@ def test_facets_follow_the_merged_list_when_the_caps_leave_partial_matches_out(c
 
 @pytest.mark.django_db
 def test_a_broad_term_ranks_the_most_recently_indexed_matches(client, db, monkeypatch):
-    from django.db import connection
-
     from kennishub.search import engine
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite ranks every match; only PostgreSQL caps the candidate set")
     for year in range(2019, 2025):
         KnowledgeProductFactory(
             title=f"Dijkversterking {year}",
@@ -373,8 +369,31 @@ def test_a_title_match_ranks_above_a_text_match_within_the_capped_set(client, db
     )
     KnowledgeProductFactory(title="Wonen", summary="Niets over zorg.", kind="onderzoek")
     indexing.rebuild()
-    monkeypatch.setattr(engine, "RANK_CAP", 2)  # PostgreSQL ranks both matches, and only those
+    monkeypatch.setattr(engine, "RANK_CAP", 2)  # both matches are ranked, and only those
     html = search(client, q="respijtzorg")
     assert titles(html) == ["Respijtzorg voor mantelzorgers", "Zorg in de wijk"]
     assert facet_count(html, "soort", "factsheet") == "1"
     assert facet_count(html, "soort", "onderzoek") == "1"
+
+
+@pytest.mark.django_db
+def test_facets_of_a_full_result_list_are_estimated_from_its_best_results(client, db, monkeypatch):
+    from kennishub.search import engine
+
+    # Three title matches rank first (title weight), six text matches after them.
+    for number in range(3):
+        KnowledgeProductFactory(title=f"Respijtzorg {number}", summary="Even op adem.", kind="factsheet")
+    for number in range(6):
+        KnowledgeProductFactory(title=f"Zorg {number}", summary="Over respijtzorg.", kind="onderzoek")
+    indexing.rebuild()
+    monkeypatch.setattr(engine, "RESULT_CAP", 6)  # the list is full: more matches than shown
+    monkeypatch.setattr(engine, "FACET_SAMPLE", 3)
+    html = search(client, q="respijtzorg")
+    # 9 matches, facets counted on the best 3 (all factsheets) and scaled by 9 / 3, marked "ca.".
+    assert facet_count(html, "soort", "factsheet") == "ca. 9"
+    assert facet_count(html, "soort", "onderzoek") is None
+
+    monkeypatch.setattr(engine, "RESULT_CAP", 20)  # all matches fit: every one is counted, exactly
+    html = search(client, q="respijtzorg")
+    assert facet_count(html, "soort", "factsheet") == "3"
+    assert facet_count(html, "soort", "onderzoek") == "6"
