@@ -378,6 +378,7 @@ class SimilarityIndex:
         self.texts = list(texts)
         self.embeddings = None  # Universal Sentence Encoder, (n, 512)
         self.accurate = None  # multilingual-e5-small, (n, 384)
+        self.accurate_columns = None  # the same, transposed: (384, n)
         # The change time of each question when it was read (public_index reads only the changed).
         self.changed_on: dict[int, object] = {}
         if self.use_encoder:
@@ -385,6 +386,11 @@ class SimilarityIndex:
                 vectors = stored_vectors(self.texts, embeddings)
             self.embeddings = np.ascontiguousarray(vectors[:, :USE_DIMENSIONS])
             self.accurate = np.ascontiguousarray(vectors[:, USE_DIMENSIONS:])
+            # The same vectors as columns, (384, n): the pair model scores its few candidates
+            # against every question, and a few rows times this matrix took 2.3 ms where the same
+            # rows times ``accurate.T`` took 3.9 ms (OpenBLAS, one thread, 12,000 questions).
+            # 1.5 KB per question.
+            self.accurate_columns = np.ascontiguousarray(self.accurate.T)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -503,7 +509,7 @@ class SimilarityIndex:
         other = np.where(np.arange(count) == 0, second, best[0])
         # The candidates' own matches, among the other candidates plus the query itself.
         with _one_blas_thread():
-            theirs = self.accurate[top] @ self.accurate.T
+            theirs = self.accurate[top] @ self.accurate_columns
         if len(valid) < len(self):
             theirs[:, ~candidates] = -np.inf
         theirs[np.arange(count), top] = -np.inf
