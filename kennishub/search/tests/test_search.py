@@ -397,3 +397,17 @@ def test_facets_of_a_full_result_list_are_estimated_from_its_best_results(client
     html = search(client, q="respijtzorg")
     assert facet_count(html, "soort", "factsheet") == "3"
     assert facet_count(html, "soort", "onderzoek") == "6"
+
+
+@pytest.mark.django_db
+def test_enough_full_matches_leave_texts_with_some_words_out(client, db):
+    # Ten texts hold both words: the fallback's gate stays closed (on SQLite the match expression
+    # becomes engine.NEVER_MATCHES) and the text with one of the words is not listed.
+    for number in range(10):
+        KnowledgeProductFactory(title=f"Respijtzorg en mantelzorg {number}", summary="Even op adem.")
+    KnowledgeProductFactory(title="Respijtzorg in de wijk", summary="Een logeerhuis.")
+    indexing.rebuild()
+    found = titles(search(client, q="respijtzorg mantelzorg"))
+    assert len(found) == 10
+    assert "Respijtzorg in de wijk" not in found
+    assert "Respijtzorg in de wijk" in titles(search(client, q="respijtzorg logeerhuis"))
