@@ -1,27 +1,38 @@
 """Reading an existing agenda from CSV, for ``manage.py import_kennisvragen FILE.csv``.
 
-Columns (first row is the header; UTF-8, comma or semicolon separated, as Excel saves it):
+The first row names the columns, in any order, case or surrounding spaces; empty columns at the end
+(as Excel writes them) are ignored, any other unknown or doubled column refuses the file, so a
+mistyped column name never loses its data silently.
 
 =============  ========  ==================================================================
 column         required  content
 =============  ========  ==================================================================
-vraag          yes       the knowledge question, at most 300 characters
-toelichting    no        context, at most 4,000 characters
-belang         no        why it matters for the municipality, at most 4,000 characters
-gemeente       no        CBS code (GM0344) or exact name of the municipality
+vraag          yes       the knowledge question, at most 300 characters, no HTML
+toelichting    no        context, at most 4,000 characters, no HTML
+belang         no        why it matters for the municipality, at most 4,000 characters, no HTML
+gemeente       no        CBS code (GM0344, 0344 or 344) or name (any case, with or without
+                         accents or apostrophe; "Den Bosch" and "Den Haag" too); an ambiguous
+                         name such as "Bergen" or a municipality that no longer exists is refused
 rol            no        ``bestuurlijk`` or ``ambtelijk``
-themas         no        theme slugs or TOOI codes, separated by ``;`` or ``|``
+themas         no        theme slugs, TOOI codes or names, separated by ``;`` or ``|``
 urgentie       no        ``laag``, ``gemiddeld`` (default) or ``hoog``
 =============  ========  ==================================================================
 
+The dialects Excel writes are read: comma, semicolon or tab separated; UTF-8 with or without BOM,
+UTF-16 with BOM ("Unicode text") or Windows-1252 (plain "CSV"); any line ends. An Excel workbook,
+a binary or empty file, or a quote that is never closed refuses the whole file with its reason.
+
 Every row is checked before anything is written; one bad row rejects the whole file, and each
-problem is reported as "regel N, kolom X: reden".
+problem is reported as "regel N, kolom X: reden". A question that is already in the agenda (the
+same file imported twice) is such a problem too.
 """
 
 import csv
 import io
 import re
+import unicodedata
 
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -34,6 +45,10 @@ from .services import Rejection
 COLUMNS = ["vraag", "toelichting", "belang", "gemeente", "rol", "themas", "urgentie"]
 REQUIRED = {"vraag"}
 MAX_BYTES = 20 * 1024 * 1024
+DELIMITERS = (",", ";", "\t")
+# Names people use for a municipality whose official name is different (normalised, see _key).
+MUNICIPALITY_ALIASES = {"den bosch": "GM0796", "den haag": "GM0518"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FileRefused(Exception):
@@ -44,49 +59,162 @@ class FileRefused(Exception):
         super().__init__(reason)
 
 
+def _line_one(reason: str) -> str:
+    return _("line %(line)d: %(reason)s") % {"line": 1, "reason": reason}
+
+
+def _decode(data: bytes) -> str:
+    """The text of `data`: UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252."""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n"):
+        raise FileRefused(_("The file is empty; the first line must hold the column names."))
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise FileRefused(
+            _(
+                "This is an Excel workbook, not a CSV file. In Excel choose Save as → "
+                "“CSV UTF-8 (comma delimited)” and import that file."
+            )
+        )
+    # Excel's plain "CSV" is Windows-1252, which decodes almost anything: so only after UTF-8.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encodings = ("utf-16",) if utf16 else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError as error:
+            position = error.start
+    else:
+        raise FileRefused(
+            _("The file is not UTF-8 or Windows-1252 encoded text (byte %(position)d). Save it as CSV UTF-8.")
+            % {"position": position}
+        )
+    if "\x00" in text:
+        raise FileRefused(_("This is not a text file; save the agenda as CSV UTF-8."))
+    return text
+
+
+def _key(value: str) -> str:
+    """A name as people may write it: any case, curly or no apostrophe, accents, extra spaces."""
+    value = unicodedata.normalize(
+        "NFKD", value.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    )
+    value = "".join(c for c in value if not unicodedata.combining(c)).casefold()
+    return " ".join(value.replace("'", " ").split()).replace(" -", "-").strip()
+
+
+def _municipalities() -> tuple[dict[str, object], dict[str, list]]:
+    """Lookup of every way a municipality may be written, and base names shared by several."""
+    lookup: dict[str, object] = {}
+    by_base: dict[str, list] = {}
+    for municipality in Municipality.objects.only("code", "cbs_number", "name", "is_active"):
+        lookup[municipality.code.lower()] = municipality
+        lookup[municipality.cbs_number] = municipality
+        lookup[_key(municipality.name)] = municipality
+        base = _key(re.sub(r"\s*\(.*\)$", "", municipality.name))
+        by_base.setdefault(base, []).append(municipality)
+    for alias, code in MUNICIPALITY_ALIASES.items():
+        if code.lower() in lookup:
+            lookup.setdefault(alias, lookup[code.lower()])
+    return lookup, {base: found for base, found in by_base.items() if len(found) > 1}
+
+
+def _find_municipality(value: str, lookup: dict, ambiguous: dict) -> tuple[str, str]:
+    """(code, problem) for what a row says about its municipality."""
+    key = _key(value)
+    if re.fullmatch(r"(gm)?\s*\d{1,4}", key):  # GM0344, gm344, 0344 or 344 (Excel drops zeros)
+        key = key.removeprefix("gm").strip().zfill(4)
+    municipality = lookup.get(key) or lookup.get(key.replace("-", " "))
+    if municipality is None:
+        if key in ambiguous:
+            names = ", ".join(f"{m.name} ({m.code})" for m in ambiguous[key])
+            return "", _("“%(value)s” is ambiguous; use one of %(names)s.") % {"value": value, "names": names}
+        return "", _("unknown municipality “%(value)s”; use a CBS code such as GM0344.") % {"value": value}
+    if not municipality.is_active:
+        return "", _("the municipality “%(value)s” no longer exists; use its current municipality.") % {
+            "value": value
+        }
+    return municipality.code, ""
+
+
+def _rows(text: str):
+    """(line, values) for every record after the header; a broken quote refuses the whole file."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(DELIMITERS, key=first_line.count)  # ties go to the comma
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger" in str(error):
+                reason = _("a field is longer than %(max)d characters.") % {"max": csv.field_size_limit()}
+            else:
+                reason = _(
+                    'a quote (") is not closed or stands in the middle of a field. Put fields with '
+                    "quotes, separators or line breaks between double quotes and write a quote "
+                    "inside them twice."
+                )
+            raise FileRefused(_("line %(line)d: %(reason)s") % {"line": start, "reason": reason}) from error
+        line = reader.line_num
+        yield start, row
+
+
 def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
     """Validate every row of the CSV `data`; returns the clean records and the rejections."""
     if len(data) > MAX_BYTES:
         raise FileRefused(_("The file is larger than 20 MB."))
+    rows = _rows(_decode(data))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            _("The file is not UTF-8 encoded (byte %(position)d).") % {"position": error.start}
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        _line, raw_header = next(rows)
+    except StopIteration:
+        raw_header = []
+    header = [name.replace("\u00a0", " ").strip().lower() for name in raw_header]
+    while header and not header[-1]:
+        header.pop()  # Excel writes separators for empty columns at the end
     missing = REQUIRED - set(header)
     if missing:
         raise FileRefused(
-            _("Column %(column)s is missing from the first row.") % {"column": ", ".join(sorted(missing))}
+            _line_one(
+                _("Column %(column)s is missing from the first row.") % {"column": ", ".join(sorted(missing))}
+            )
         )
-    unknown = set(header) - set(COLUMNS)
+    unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise FileRefused(
-            _("Unknown column(s) %(columns)s; use %(known)s.")
-            % {"columns": ", ".join(sorted(unknown)), "known": ", ".join(COLUMNS)}
+            _line_one(
+                _("Unknown column(s) %(columns)s; use %(known)s.")
+                % {
+                    "columns": ", ".join(f"“{name}”" for name in unknown),
+                    "known": ", ".join(COLUMNS),
+                }
+            )
         )
-    reader.fieldnames = header
-    municipalities = {m.code.lower(): m.code for m in Municipality.objects.only("code")}
-    municipalities.update({m.name.lower(): m.code for m in Municipality.objects.only("code", "name")})
-    themes = {t.slug: t for t in Theme.objects.all()} | {t.code.lower(): t for t in Theme.objects.all()}
+    doubles = sorted({name for name in header if header.count(name) > 1})
+    if doubles:
+        raise FileRefused(
+            _line_one(_("Column %(column)s appears more than once.") % {"column": ", ".join(doubles)})
+        )
+    municipalities, ambiguous = _municipalities()
+    themes = {}
+    for theme in Theme.objects.all():
+        themes.update({_key(theme.label): theme, theme.code.lower(): theme, theme.slug: theme})
     records, rejections = [], []
-    line = 1
     seen: dict[str, int] = {}
-    for row in reader:
-        record_line = line + 1
-        line = reader.line_num
+    for record_line, row in rows:
         where = _("line %(line)d") % {"line": record_line}
-        if None in row:
+        if any(value.strip() for value in row[len(header) :]):
             rejections.append(Rejection(where, _("(row)"), _("This row has more fields than the header.")))
             continue
-        values = {key: (value or "").strip() for key, value in row.items()}
+        values = {key: value.replace("\u00a0", " ").strip() for key, value in zip(header, row, strict=False)}
         if not any(values.values()):
             continue  # empty lines are no questions
         problems = []
+        for column, value in values.items():
+            if _CONTROL.search(value):
+                problems.append((column, _("contains invisible control characters; remove them.")))
         question = values.get("vraag", "")
         if not question:
             problems.append(("vraag", _("fill in the question.")))
@@ -98,7 +226,7 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
                     % {"max": QUESTION_MAX_LENGTH, "count": len(question)},
                 )
             )
-        elif strip_tags(question) != question or re.search(r"<\s*script", question, re.I):
+        elif _has_html(question):
             problems.append(("vraag", _("HTML is not allowed.")))
         elif question.lower() in seen:
             problems.append(
@@ -108,29 +236,39 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
                 )
             )
         for column in ("toelichting", "belang"):
-            if len(values.get(column, "")) > TEXT_MAX_LENGTH:
-                problems.append((column, _("at most %(max)d characters.") % {"max": TEXT_MAX_LENGTH}))
-        municipality = values.get("gemeente", "")
-        code = municipalities.get(municipality.lower()) if municipality else ""
-        if municipality and not code:
-            problems.append(
-                (
-                    "gemeente",
-                    _("unknown municipality “%(value)s”; use a CBS code such as GM0344.")
-                    % {"value": municipality},
+            value = values.get(column, "")
+            if len(value) > TEXT_MAX_LENGTH:
+                problems.append(
+                    (
+                        column,
+                        _("at most %(max)d characters (now %(count)d).")
+                        % {"max": TEXT_MAX_LENGTH, "count": len(value)},
+                    )
                 )
-            )
+            elif _has_html(value):
+                problems.append((column, _("HTML is not allowed.")))
+        municipality = values.get("gemeente", "")
+        code = ""
+        if municipality:
+            code, problem = _find_municipality(municipality, municipalities, ambiguous)
+            if problem:
+                problems.append(("gemeente", problem))
         role = values.get("rol", "").lower()
         if role and role not in Profile.RoleKind.values:
             problems.append(("rol", _("use bestuurlijk or ambtelijk.")))
         chosen = []
-        for name in filter(
-            None, (part.strip().lower() for part in re.split(r"[;|]", values.get("themas", "")))
-        ):
-            if name not in themes:
-                problems.append(("themas", _("unknown theme “%(value)s”.") % {"value": name}))
-            else:
-                chosen.append(themes[name])
+        for name in filter(None, (part.strip() for part in re.split(r"[;|]", values.get("themas", "")))):
+            theme = themes.get(name.lower()) or themes.get(_key(name))
+            if theme is None:
+                problems.append(
+                    (
+                        "themas",
+                        _("unknown theme “%(value)s”; use the slug, TOOI code or name of a theme.")
+                        % {"value": name},
+                    )
+                )
+            elif theme not in chosen:
+                chosen.append(theme)
         urgency = values.get("urgentie", "").lower() or Question.Urgency.MEDIUM
         if urgency not in Question.Urgency.values:
             problems.append(("urgentie", _("use laag, gemiddeld or hoog.")))
@@ -149,4 +287,33 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
                 "urgency": urgency,
             }
         )
+    existing = _existing_questions([record["text"] for record in records])
+    for record in records:
+        if record["text"].lower() in existing:
+            rejections.append(
+                Rejection(
+                    _("line %(line)d") % {"line": seen[record["text"].lower()]},
+                    "vraag",
+                    _("this question is already in the agenda (imported before?)."),
+                )
+            )
+    if not records and not rejections:
+        raise FileRefused(_("The file holds no questions; only the line with column names was found."))
     return records, rejections
+
+
+def _has_html(value: str) -> bool:
+    return strip_tags(value) != value or bool(re.search(r"<\s*/?\s*script", value, re.I))
+
+
+def _existing_questions(texts: list[str]) -> set[str]:
+    """Which of `texts` (lowercased) are already questions, so a second import adds no copies."""
+    wanted = {text.lower() for text in texts}
+    found = set()
+    for start in range(0, len(texts), 500):
+        chunk = texts[start : start + 500]
+        query = Q()
+        for text in chunk:
+            query |= Q(text__iexact=text)
+        found.update(t.lower() for t in Question.objects.filter(query).values_list("text", flat=True))
+    return found & wanted

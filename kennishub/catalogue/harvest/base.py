@@ -2,10 +2,13 @@
 
 A parser is pure: bytes in, ``ParseResult`` out (course records, rejections, and for a directory
 file the links to follow). It touches no database and no network, so a fixture file alone tests it.
-A document that cannot be read at all raises ``FeedRefused``; one bad record only adds a
-``Rejection`` and never stops the good ones.
+A document that cannot be read at all (empty, a web page, bad encoding, not well-formed, nested
+too deep) raises ``FeedRefused`` with a Dutch reason naming line and column where it can; one bad
+record only adds a ``Rejection`` and never stops the good ones, also when its shape is unexpected
+(a text where an object belongs: see ``guarded``).
 """
 
+import codecs
 import hashlib
 import json
 import re
@@ -15,9 +18,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
+from zoneinfo import ZoneInfo
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 # Formats of a run, as the catalogue shows them.
@@ -146,7 +151,7 @@ class ParseResult:
         for item in self.records:
             label = item.label if isinstance(item, LazyRecord) else item.external_id
             try:
-                record = item.build() if isinstance(item, LazyRecord) else item
+                record = guarded(item.build)() if isinstance(item, LazyRecord) else item
             except RecordError as error:
                 result.rejections.append(Rejection(label, error.field, error.reason, item.external_id))
                 continue
@@ -172,6 +177,31 @@ class RecordError(Exception):
         self.reason = reason
 
 
+# What a record of an unexpected shape (a text where an object belongs, …) makes a builder raise.
+SHAPE_ERRORS = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def guarded(build: Callable) -> Callable:
+    """`build`, with an error from a record of an unexpected shape turned into a RecordError, so
+    one odd record is rejected with a reason instead of stopping the whole harvest."""
+
+    def guarded_build(*args, **kwargs):
+        try:
+            return build(*args, **kwargs)
+        except RecordError:
+            raise
+        except SHAPE_ERRORS as error:
+            raise RecordError(
+                _("(whole record)"),
+                _(
+                    "The record does not have the documented structure; for instance a text stands "
+                    "where an object or list belongs."
+                ),
+            ) from error
+
+    return guarded_build
+
+
 def duplicate_rejection(record_id: str) -> Rejection:
     return Rejection(record_id, "id", _("This identifier occurs more than once in the feed."))
 
@@ -183,7 +213,7 @@ def collect(items: Iterable, build: Callable, identify: Callable) -> ParseResult
     for position, item in enumerate(items, start=1):
         record_id = identify(item, position)
         try:
-            record = build(item)
+            record = guarded(build)(item)
         except RecordError as error:
             result.rejections.append(Rejection(record_id, error.field, error.reason))
             continue
@@ -206,6 +236,13 @@ def decode_text(data: bytes, *, declared: str | None = None) -> str:
         declared = "utf-16"
     encoding = declared or "utf-8"
     try:
+        codecs.lookup(encoding)
+    except LookupError as error:
+        raise FeedRefused(
+            _("The file declares the unknown encoding “%(encoding)s”. Save it as UTF-8.")
+            % {"encoding": encoding[:40]}
+        ) from error
+    try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise FeedRefused(
@@ -220,6 +257,7 @@ def parse_xml(data: bytes):
     defusedxml forbids DTDs outright (``forbid_dtd``), so an XXE file or an entity-expansion bomb
     is refused before any entity is expanded. The parser never opens a URL.
     """
+    refuse_empty_or_html(data)
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
@@ -238,6 +276,21 @@ def _xml_declared_encoding(data: bytes) -> str | None:
 def _refuse_unreadable(data: bytes, error) -> FeedRefused:
     decode_text(data, declared=_xml_declared_encoding(data))  # names a bad encoding
     return FeedRefused(_("The file is not valid XML: %(error)s.") % {"error": error})
+
+
+def _xml_reasons() -> dict[str, str]:
+    errors = expat.errors
+    return {
+        errors.XML_ERROR_NO_ELEMENTS: _("the document ends before its root element is closed"),
+        errors.XML_ERROR_SYNTAX: _("syntax error"),
+        errors.XML_ERROR_TAG_MISMATCH: _("a closing tag does not match the open element"),
+        errors.XML_ERROR_INVALID_TOKEN: _("invalid character or markup"),
+        errors.XML_ERROR_UNCLOSED_TOKEN: _("a tag is not closed"),
+        errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT: _("there is more after the root element"),
+        errors.XML_ERROR_UNDEFINED_ENTITY: _("unknown entity (such as &nbsp;); write & as &amp;"),
+        errors.XML_ERROR_PARTIAL_CHAR: _("a character is cut off"),
+        errors.XML_ERROR_UNCLOSED_CDATA_SECTION: _("a CDATA section is not closed"),
+    }
 
 
 class _Forbidden(Exception):
@@ -270,8 +323,26 @@ def to_utf8(data: bytes) -> bytes:
         "ascii",
     ):
         return data
+    if (declared or "").lower() in LATIN_NAMES and _is_utf8_with_accents(data):
+        # The declaration is wrong (a common export mistake): é would become Ã© when we believed it.
+        declared = "utf-8"
     text = decode_text(data, declared=declared)
     return re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1).encode()
+
+
+LATIN_NAMES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "iso-8859-15"}
+
+
+def _is_utf8_with_accents(data: bytes) -> bool:
+    """True when `data` holds non-ASCII bytes and all of them form valid UTF-8 (Latin-1 text
+    with accents practically never does)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def scan_xml(data: bytes, *, child: str) -> XmlScan:
@@ -281,6 +352,7 @@ def scan_xml(data: bytes, *, child: str) -> XmlScan:
     and a document that is not well-formed is refused as a whole, before anything is built.
     Only expat runs over the bytes (no tree), so this is many times cheaper than parsing.
     """
+    refuse_empty_or_html(data)
     data = to_utf8(data)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -326,8 +398,12 @@ def scan_xml(data: bytes, *, child: str) -> XmlScan:
             _("The XML file contains a DTD or entities, which we do not accept for safety reasons.")
         ) from error
     except expat.ExpatError as error:
+        message = expat.errors.messages[error.code]
+        reason = _xml_reasons().get(message, message)
         raise _refuse_unreadable(
-            data, expat.errors.messages[error.code] + f": line {error.lineno}, column {error.offset}"
+            data,
+            _("%(reason)s (line %(line)s, column %(column)s)")
+            % {"reason": reason, "line": error.lineno, "column": error.offset + 1},
         ) from error
     return XmlScan(data=data, root=root.rsplit("}", 1)[-1], namespaces=namespaces, spans=spans)
 
@@ -341,15 +417,46 @@ def xml_fragment(scan: XmlScan, span: tuple[int, int]):
     return parse_xml(document)[0]
 
 
+def _json_reasons() -> dict[str, str]:
+    return {
+        "Expecting value": _("a value is expected"),
+        "Expecting ',' delimiter": _("a comma is missing"),
+        "Expecting ':' delimiter": _("a colon is missing"),
+        "Expecting property name enclosed in double quotes": _(
+            "a property name between double quotes is expected"
+        ),
+        "Unterminated string starting at": _("a text is not closed with a double quote"),
+        "Extra data": _("there is more after the end of the document"),
+        "Invalid control character at": _("a text holds a control character (such as a line break)"),
+        "Invalid \\escape": _("a text holds an invalid escape (\\)"),
+    }
+
+
 def parse_json(data: bytes):
+    refuse_empty_or_html(data)
     text = decode_text(data)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise FeedRefused(
-            _("The file is not valid JSON: %(error)s (line %(line)s).")
-            % {"error": error.msg, "line": error.lineno}
+            _("The file is not valid JSON: %(error)s (line %(line)s, column %(column)s).")
+            % {
+                "error": _json_reasons().get(error.msg, error.msg),
+                "line": error.lineno,
+                "column": error.colno,
+            }
         ) from error
+    except RecursionError as error:
+        raise FeedRefused(_("The JSON file is nested too deeply to read.")) from error
+
+
+def refuse_empty_or_html(data: bytes) -> None:
+    """Refuse an empty body, or a web page where a feed was expected, with that reason."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if not start:
+        raise FeedRefused(_("The file is empty."))
+    if start.startswith((b"<!doctype html", b"<html")):
+        raise FeedRefused(_("This is a web page (HTML), not a feed; check the address or the chosen format."))
 
 
 def local_name(tag: str) -> str:
@@ -378,7 +485,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d %b %Y", "%d %B %Y")
 
 
 def parse_date(value, field_name: str) -> date | None:
-    """A date in ISO form (or a date-time), or a day-month-year form; None when empty."""
+    """A date in ISO form (or a date-time), or a day-month-year form; None when empty.
+
+    A date-time with a zone (``2026-03-04T23:00:00Z``) gives its date in the Netherlands (5 March);
+    one without a zone is taken as local time.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -386,6 +497,14 @@ def parse_date(value, field_name: str) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if len(text) > 10 and text[10:11] in ("T", " "):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            # 2026-03-04T23:00:00Z is midnight of 5 March here: the date is the one in our time zone.
+            return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     try:
         return date.fromisoformat(text[:10])
     except ValueError:

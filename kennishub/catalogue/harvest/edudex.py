@@ -42,6 +42,7 @@ from .base import (
     check_url,
     clean_text,
     collect,
+    guarded,
     local_name,
     parse_date,
     parse_decimal,
@@ -480,7 +481,7 @@ def _lazy_xml(scan, span, position: int) -> LazyRecord:
         external_id=program_id,
         label=program_id or _("program %(number)s") % {"number": position},
         source_hash=hashlib.sha256(source).hexdigest(),
-        build=partial(_build_xml, scan, span),
+        build=guarded(partial(_build_xml, scan, span)),
     )
 
 
@@ -491,7 +492,7 @@ def _lazy_json(program, position: int) -> LazyRecord:
         external_id=program_id,
         label=program_id or _("program %(number)s") % {"number": position},
         source_hash=hashlib.sha256(source.encode()).hexdigest(),
-        build=partial(build_program, program),
+        build=guarded(partial(build_program, program)),
     )
 
 

@@ -49,7 +49,7 @@ def _text(value) -> str:
 
 
 def _format(modes) -> str:
-    modes = set(modes or [])
+    modes = {modes} if isinstance(modes, str) else set(modes or [])
     if "hybrid" in modes or ("online" in modes and "situated" in modes) or "distance-learning" in modes:
         return BLENDED if modes & {"situated", "hybrid"} else ONLINE
     if "online" in modes:
@@ -63,6 +63,15 @@ def _identify(item, position) -> str:
     if isinstance(item, dict):
         return str(item.get("offeringId") or item.get("courseId") or _("item %(n)s") % {"n": position})
     return _("item %(n)s") % {"n": position}
+
+
+def _address(addresses, field_name: str) -> dict:
+    """The first address of an OOAPI ``addresses`` list, {} when there is none."""
+    if not isinstance(addresses, list) or not addresses:
+        return {}
+    if not isinstance(addresses[0], dict):
+        raise RecordError(f"{field_name}[0]", _("An address must be an object with street, city, …"))
+    return addresses[0]
 
 
 def _offering(offering, index: int) -> RunRecord:
@@ -94,7 +103,7 @@ def _offering(offering, index: int) -> RunRecord:
                 without = amount - vat
             excl, incl = without, amount
             break
-    address = (offering.get("addresses") or [{}])[0] if isinstance(offering.get("addresses"), list) else {}
+    address = _address(offering.get("addresses"), f"{field_name}.addresses")
     run = RunRecord(
         external_id=offering_id,
         start_date=start,
@@ -130,7 +139,7 @@ def _course(course, offerings: list) -> CourseRecord:
     runs = [_offering(offering, index) for index, offering in enumerate(offerings)]
     if len({r.external_id for r in runs}) != len(runs):
         raise RecordError("offerings.offeringId", _("Two offerings have the same offeringId."))
-    address = (course.get("addresses") or [{}])[0] if isinstance(course.get("addresses"), list) else {}
+    address = _address(course.get("addresses"), "addresses")
     for run in runs:  # an offering without its own address takes the course's teaching address
         if not run.city and address:
             run.city = clean_text(address.get("city"), limit=100)

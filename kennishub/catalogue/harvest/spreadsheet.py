@@ -1,4 +1,9 @@
-"""The spreadsheet template for small providers: CSV (UTF-8, ``;`` or ``,``) or XLSX.
+"""The spreadsheet template for small providers: CSV or XLSX.
+
+CSV may be separated by ``;``, ``,`` or tabs and encoded as UTF-8 (with or without BOM), UTF-16
+with BOM or Windows-1252 (Excel's plain "CSV"). A quote that is never closed refuses the file
+instead of swallowing the rows after it; so does a sheet without any course row (an empty upload
+must not make every course look gone), a web page, or a damaged workbook.
 
 One row per run; rows with the same ``opleiding_id`` form one course, whose own fields come from
 its first row. A row without ``startdatum`` is a course without a scheduled run ("op aanvraag").
@@ -29,6 +34,7 @@ from .base import (
     parse_date,
     parse_decimal,
     parse_int,
+    refuse_empty_or_html,
     require_title,
     unique,
 )
@@ -92,14 +98,42 @@ def template_csv() -> str:
     return out.getvalue()
 
 
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM; else Windows-1252, Excel's plain "CSV"."""
+    try:
+        return decode_text(data)
+    except FeedRefused:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise FeedRefused(
+                _("The file is not UTF-8 or Windows-1252 encoded text. Save it as CSV UTF-8.")
+            ) from None
+
+
 def _rows_from_csv(data: bytes) -> list[list[str]]:
-    text = decode_text(data)
+    text = _decode_csv(data)
+    if "\x00" in text:
+        raise FeedRefused(_("This is not a text file; save the spreadsheet as CSV UTF-8 or XLSX."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
+    # strict: an unclosed quote must not swallow the rows after it (their courses would seem gone)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    start = 1
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        for row in reader:
+            rows.append(row)
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise FeedRefused(_("The CSV file cannot be read: %(error)s.") % {"error": error}) from error
+        raise FeedRefused(
+            _(
+                'Line %(line)s cannot be read: a quote (") is not closed or stands in the middle of '
+                "a field. Put fields with quotes, separators or line breaks between double quotes."
+            )
+            % {"line": start}
+        ) from error
+    return rows
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:
@@ -110,11 +144,20 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise FeedRefused(_("The XLSX file unpacks to more than 200 MB; we do not open it."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FeedRefused(_("The XLSX file cannot be read: %(error)s.") % {"error": error}) from error
-    sheet = workbook.worksheets[0]
-    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+        sheet = workbook.worksheets[0]
+        rows = [
+            ["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+    except FeedRefused:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
+        raise FeedRefused(
+            _(
+                "The XLSX file cannot be read: it is damaged or no Excel workbook. Save it again "
+                "in Excel as .xlsx or as CSV UTF-8."
+            )
+        ) from error
     return rows
 
 
@@ -169,6 +212,7 @@ def _run_from_row(row: dict, line: int) -> RunRecord | None:
 
 
 def parse(data: bytes) -> ParseResult:
+    refuse_empty_or_html(data)
     rows = _rows_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _rows_from_csv(data)
     if not rows:
         raise FeedRefused(_("The file is empty."))
@@ -211,6 +255,9 @@ def parse(data: bytes) -> ParseResult:
             course.runs.append(run)
         courses.setdefault(course_id, course)
         first_line.setdefault(course_id, line)
+    if not courses and not result.rejections:
+        # As the other formats do: an empty sheet must not make every course look gone.
+        raise FeedRefused(_("The file holds no courses; only the header row was found."))
     result.records.extend(courses.values())
     return result
 

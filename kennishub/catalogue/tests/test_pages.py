@@ -271,10 +271,11 @@ def test_a_harvest_keeps_the_facets_true_without_a_separate_refresh(client, prov
     assert listed and response.context["page_obj"].paginator.count == listed
     assert {f.value for f in response.context["facets"]["aanbieder"]} == {provider.code}
     assert theme.slug in {f.value for f in response.context["facets"]["thema"]} or not theme.courses.exists()
-    # Withdrawn by an empty feed (no grace period without a Feed): gone from the list and the counts.
+    # Withdrawn by a feed that no longer lists them (no grace period without a Feed; a sheet with
+    # only its header is refused, so its one row names no course): gone from the list and the counts.
     services.harvest(
         services.start_run(provider=provider, format_name="csv", source="x.csv"),
-        content=fixture_bytes("spreadsheet-example.csv").splitlines()[0] + b"\n",
+        content=fixture_bytes("spreadsheet-example.csv").splitlines()[0] + b"\n;Zonder id\n",
     )
     response = client.get(reverse("catalogue:index"))
     assert response.context["page_obj"].paginator.count == 0

@@ -146,6 +146,15 @@ class FileChecker:
         except StopIteration:
             self.add(1, "", _("The file is empty; a header line is expected."))
             return
+        separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)
+        if separator:
+            self.add(
+                1,
+                "",
+                _("The columns are separated by “%(separator)s”; separate them by commas.")
+                % {"separator": "tab" if separator == "\t" else separator},
+            )
+            return
         missing = [name for name in self.columns if name not in header]
         for name in missing:
             self.add(1, name, _("Column is missing from the header."))

@@ -318,6 +318,19 @@ def test_line_with_too_few_fields_is_reported(data_dir):
     assert ("provincies.csv", 4, "") in problems_of(error)
 
 
+def test_file_saved_with_semicolons_names_the_separator_not_every_column(data_dir):
+    path = data_dir / "provincies.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+
+    with pytest.raises(ReferenceDataError) as error:
+        load_all(data_dir)
+
+    assert problems_of(error) == {("provincies.csv", 1, "")}
+    assert [str(problem) for problem in error.value.problems] == [
+        "provincies.csv, regel 1: De kolommen zijn gescheiden door “;”; scheid ze door komma's."
+    ]
+
+
 def test_file_that_is_not_utf8_is_refused(data_dir):
     path = data_dir / "provincies.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
