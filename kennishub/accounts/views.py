@@ -225,17 +225,28 @@ def confirm_email_view(request: HttpRequest, token: str) -> HttpResponse:
 # --- profile and verification --------------------------------------------------------------------
 
 
-@login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
-    profile = selectors.profile_of(request.user)
+def _profile_page(
+    request: HttpRequest,
+    *,
+    work_email_form: WorkEmailForm | None = None,
+    approval_form: ApprovalRequestForm | None = None,
+) -> HttpResponse:
+    """The account page; after a refused form it comes back with the errors at the field and what
+    was typed (status 400)."""
     context = {
-        "profile": profile,
+        "profile": selectors.profile_of(request.user),
         "pending_request": selectors.pending_request_of(request.user),
-        "work_email_form": WorkEmailForm(),
-        "approval_form": ApprovalRequestForm(),
+        "work_email_form": work_email_form or WorkEmailForm(),
+        "approval_form": approval_form or ApprovalRequestForm(),
         "needs_second_factor": selectors.requires_second_factor(request.user),
     }
-    return render(request, "accounts/profile.html", context)
+    status = 400 if (work_email_form or approval_form) else 200
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    return _profile_page(request)
 
 
 @login_required
@@ -286,31 +297,23 @@ def request_email_verification_view(request: HttpRequest) -> HttpResponse:
                 request, _("We have sent a link to %(email)s. Open it to verify.") % form.cleaned_data
             )
             return redirect("accounts:profile")
-    profile = selectors.profile_of(request.user)
-    context = {
-        "profile": profile,
-        "pending_request": selectors.pending_request_of(request.user),
-        "work_email_form": form,
-        "approval_form": ApprovalRequestForm(),
-    }
-    return render(request, "accounts/profile.html", context, status=400)
+    return _profile_page(request, work_email_form=form)
 
 
 @require_POST
 @login_required
 def request_approval_view(request: HttpRequest) -> HttpResponse:
     form = ApprovalRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_approval(user=request.user, explanation=form.cleaned_data["explanation"])
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, _("Your request has been sent. You will receive an e-mail with the decision.")
-            )
+    if not form.is_valid():
+        return _profile_page(request, approval_form=form)
+    try:
+        services.request_approval(user=request.user, explanation=form.cleaned_data["explanation"])
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        messages.success(
+            request, _("Your request has been sent. You will receive an e-mail with the decision.")
+        )
     return redirect("accounts:profile")
 
 

@@ -88,6 +88,8 @@ class DryRunForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "url" in self.errors or "file" in self.errors:
+            return data  # the field's own error says what is wrong
         if not data.get("url") and not data.get("file"):
             raise ValidationError(_("Give the address of the feed or upload the file."))
         if data.get("url") and data.get("file"):

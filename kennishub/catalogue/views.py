@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kennishub.accounts.permissions import verified_member_required
 from kennishub.accounts.selectors import profile_of
@@ -53,6 +53,13 @@ def index(request: HttpRequest) -> HttpResponse:
         before=_positive_int(request.GET.get("voor")),
         page_size=PAGE_SIZE,
     )
+    # A page past the end (an old link, or a typed number): say so and offer the first page.
+    first_page = request.GET.copy()
+    for key in ("pagina", "na", "voor"):
+        first_page.pop(key, None)
+    beyond_the_end = not page_obj.object_list and bool(
+        page_obj.number > 1 or request.GET.get("na") or request.GET.get("voor")
+    )
     theme = None
     show_theme_interest = False
     if len(filters.themes) == 1:
@@ -70,6 +77,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "facets_estimated": facets.estimated,
             "total_estimated": facets.total_estimated,
             "page_obj": page_obj,
+            "beyond_the_end": beyond_the_end,
+            "first_page_url": f"{reverse('catalogue:index')}?{first_page.urlencode()}"
+            if first_page
+            else reverse("catalogue:index"),
             "sorts": SORTS,
             "theme": theme,
             "show_theme_interest": show_theme_interest,
@@ -164,10 +175,13 @@ def run_ical(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @verified_member_required
 def course_interest(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course.objects.offered(), slug=slug)
+    if request.method != "POST":
+        # Where logging in from the interest button leads back to: the course, to press it again.
+        return redirect(course)
     if request.POST.get("intrekken"):
         services.withdraw_interest(member=request.user, course=course)
         messages.info(request, _("Your interest has been withdrawn."))
@@ -177,9 +191,11 @@ def course_interest(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(course)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @verified_member_required
 def theme_interest(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("catalogue:index")
     theme = get_object_or_404(Theme.objects.active(), slug=request.POST.get("thema", ""))
     try:
         services.show_interest(member=request.user, theme=theme)

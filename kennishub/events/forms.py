@@ -151,6 +151,7 @@ class CancelSessionForm(forms.Form):
         label=_("Reason (sent to all participants)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Give a reason for cancelling.")},
     )
 
 
@@ -159,6 +160,7 @@ class NotifyChangeForm(forms.Form):
         label=_("What has changed? (sent to all participants)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Describe what has changed.")},
     )
 
 

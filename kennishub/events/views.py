@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from kennishub.accounts.permissions import verified_member_required
@@ -36,6 +37,7 @@ from .forms import (
 from .models import Material, Registration, Session, Team
 
 PAGE_SIZE = 20
+MONTH_YEARS = range(2000, 2101)
 MANAGE = "events.manage_participants"
 
 
@@ -90,7 +92,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def month_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+    if not (1 <= month <= 12 and year in MONTH_YEARS):
         raise Http404
     start, end = selectors.month_bounds(year, month)
     form = FilterForm(request.GET or None)
@@ -107,6 +109,13 @@ def month_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
     previous = date(year - (month == 1), (month - 2) % 12 + 1, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     query = request.GET.urlencode()
+
+    def month_url(day: date) -> str:
+        # No link to a month this page refuses (outside MONTH_YEARS): that would be a dead end.
+        if day.year not in MONTH_YEARS:
+            return ""
+        return reverse("events:month", args=[day.year, day.month]) + (f"?{query}" if query else "")
+
     return render(
         request,
         "events/month.html",
@@ -115,10 +124,8 @@ def month_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "month": first,
             "weeks": selectors.month_grid(year, month, sessions),
             "sessions": sessions,
-            "previous_url": reverse("events:month", args=[previous.year, previous.month])
-            + (f"?{query}" if query else ""),
-            "next_url": reverse("events:month", args=[following.year, following.month])
-            + (f"?{query}" if query else ""),
+            "previous_url": month_url(previous),
+            "next_url": month_url(following),
         },
     )
 
@@ -209,10 +216,13 @@ def detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/detail.html", _detail_context(request, session))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @verified_member_required
 def register_view(request: HttpRequest, slug: str) -> HttpResponse:
     session = _session_or_404(slug)
+    if request.method != "POST":
+        # Where logging in from the register button leads back to: the session, to register there.
+        return redirect(session)
     form = RegisterForm(request.POST, session=session)
     if form.is_valid():
         try:
@@ -462,9 +472,15 @@ def api_token_view(request: HttpRequest) -> HttpResponse:
 # --- organisers --------------------------------------------------------------------------------
 
 
-@organiser_required
-def participants_view(request: HttpRequest, slug: str) -> HttpResponse:
-    session = _session_or_404(slug)
+def _participants_page(
+    request: HttpRequest,
+    session: Session,
+    *,
+    cancel_form: CancelSessionForm | None = None,
+    notify_form: NotifyChangeForm | None = None,
+) -> HttpResponse:
+    """The organiser's page; after a refused form it comes back with the errors at the field and
+    the text that was typed, at the form's own address (status 400)."""
     participants = list(selectors.participants(session))
     return render(
         request,
@@ -475,10 +491,16 @@ def participants_view(request: HttpRequest, slug: str) -> HttpResponse:
             "waiting": list(selectors.waiting_list(session)),
             "reach": selectors.reach(session),
             "evaluations": selectors.evaluation_summary(session),
-            "cancel_form": CancelSessionForm(),
-            "notify_form": NotifyChangeForm(),
+            "cancel_form": cancel_form or CancelSessionForm(),
+            "notify_form": notify_form or NotifyChangeForm(),
         },
+        status=400 if (cancel_form or notify_form) else 200,
     )
+
+
+@organiser_required
+def participants_view(request: HttpRequest, slug: str) -> HttpResponse:
+    return _participants_page(request, _session_or_404(slug))
 
 
 @require_GET
@@ -530,8 +552,8 @@ def checkin_one_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"ok": True, "checkedInAt": registration.checked_in_at.isoformat()})
         messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
-    query = request.POST.get("q", "")
-    return redirect(reverse("events:checkin", args=[slug]) + (f"?q={query}" if query else ""))
+    query = request.POST.get("q", "").strip()[:100]
+    return redirect(reverse("events:checkin", args=[slug]) + (f"?{urlencode({'q': query})}" if query else ""))
 
 
 @organiser_required
@@ -556,11 +578,10 @@ def cancel_session_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("events.change_session"):
         raise PermissionDenied
     form = CancelSessionForm(request.POST)
-    if form.is_valid():
-        services.cancel_session(session=session, reason=form.cleaned_data["reason"], actor=request.user)
-        messages.success(request, _("The session has been cancelled. All participants receive an e-mail."))
-    else:
-        messages.error(request, _("Give a reason for cancelling."))
+    if not form.is_valid():
+        return _participants_page(request, session, cancel_form=form)
+    services.cancel_session(session=session, reason=form.cleaned_data["reason"], actor=request.user)
+    messages.success(request, _("The session has been cancelled. All participants receive an e-mail."))
     return redirect("events:participants", slug=slug)
 
 
@@ -569,15 +590,14 @@ def cancel_session_view(request: HttpRequest, slug: str) -> HttpResponse:
 def notify_change_view(request: HttpRequest, slug: str) -> HttpResponse:
     session = _session_or_404(slug)
     form = NotifyChangeForm(request.POST)
-    if form.is_valid():
-        count = services.notify_session_changed(
-            session=session, message=form.cleaned_data["message"], actor=request.user
-        )
-        messages.success(
-            request, _("%(count)d participants receive an e-mail about the change.") % {"count": count}
-        )
-    else:
-        messages.error(request, _("Describe what has changed."))
+    if not form.is_valid():
+        return _participants_page(request, session, notify_form=form)
+    count = services.notify_session_changed(
+        session=session, message=form.cleaned_data["message"], actor=request.user
+    )
+    messages.success(
+        request, _("%(count)d participants receive an e-mail about the change.") % {"count": count}
+    )
     return redirect("events:participants", slug=slug)
 
 

@@ -1,0 +1,24 @@
+"""The catalogue list with a page number past the end: no empty page that blames the filters."""
+
+import pytest
+from django.urls import reverse
+
+from .factories import CourseFactory, CourseRunFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_page_past_the_end_says_so_and_links_the_first_page_with_the_filters(client):
+    CourseRunFactory(course=CourseFactory(title="Omgevingswet voor beginners"))
+    response = client.get(reverse("catalogue:index"), {"pagina": "99999", "q": "omgevingswet"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Deze pagina van de lijst bestaat niet (meer)" in html
+    assert "Haal een filter weg" not in html
+    assert 'href="/opleidingen/?q=omgevingswet">Naar de eerste pagina' in html
+
+
+def test_an_empty_result_still_blames_the_filters(client):
+    CourseRunFactory()
+    html = client.get(reverse("catalogue:index"), {"q": "bestaatnietxyz"}).content.decode()
+    assert "Haal een filter weg" in html and "bestaat niet (meer)" not in html
