@@ -29,12 +29,13 @@ moderator's merge suggestions; the cluster proposals (``clustering.py``) use its
    questions the cosine alone decides (``SMALL_AGENDA_DUPLICATE_COSINE``): there the model's
    relative features set any best match apart (see the constants and ``bench/agenda.py``).
 3. **Speed.** e5 runs on two OpenMP threads with a short spin (``_e5``). Among 12,000
-   questions a new text takes p95 29 ms in the engine and p95 34-36 ms as a whole hints request
-   (``bench/agenda_hints.py``; e5 alone p95 22 ms) with the machine to itself, p95 62 ms with the
-   other core kept busy, p95 110 ms on a slower machine of the same kind (e5 alone p95 83
-   ms), for texts of 89 characters on average; a long text costs more (300 characters, 65
-   tokens: 85 ms to encode on one thread). The rest (one matrix-vector product,
-   the shown candidates' products with every question) takes 4-7 ms, and that is all a stored
+   questions a new text takes p95 28-32 ms in the engine and p95 34-36 ms as a whole hints
+   request (``bench/agenda_hints.py``; e5 alone p95 22-23 ms) with the machine to itself, p95 62
+   ms with the other core kept busy, p95 110 ms on a slower machine of the same kind (e5 alone
+   p95 83 ms), for texts of 89 characters on average; a long text costs more (300 characters, 65
+   tokens: 85 ms to encode on one thread). The rest (one matrix-vector product, the shown
+   candidates' products with every question, against ``accurate_columns``) takes about 4.5 ms,
+   and that is all a stored
    question (the moderator) or a text encoded moments ago costs: the e5 vectors of the last
    ``RECENT_TEXTS`` new texts are remembered per process (``text_vector``), so the
    confirmation step and filing the question re-use the vector of the hints just shown, and a
