@@ -141,31 +141,10 @@ class _Ranked:
 
 @dataclass(frozen=True)
 class _Names:
-    """Names of the CTEs of one ranked set, and an SQL condition that must hold for it to run.
-
-    A fallback set runs in the same statement as the full matches, gated on their number: when
-    the gate is false, PostgreSQL and SQLite skip its full-text match entirely. PostgreSQL
-    evaluates the gate in the WHERE clause once, before the match; SQLite starts an FTS5 match
-    before it reads such a condition (a gated-off fallback of "laaggeletterdheid gemeente" cost
-    10 ms), so there the gate picks the match expression itself: the query, or NEVER_MATCHES.
-    """
+    """Names of the CTEs of one ranked set: the full matches, or the fallback beside them."""
 
     candidates: str = "m"
     results: str = "r"
-    gate: str = ""  # an SQL condition, empty for none
-
-    def where(self) -> str:
-        return f" AND {self.gate}" if self.gate else ""
-
-
-# An FTS5 query that matches no row whatever the index holds, and costs one lookup of a term
-# that does not occur: a term without itself.
-NEVER_MATCHES = '"kh0" NOT "kh0"'
-
-
-def _fts5_match(names: _Names) -> str:
-    """The argument of SQLite's MATCH: the query parameter, or NEVER_MATCHES behind a closed gate."""
-    return f"(CASE WHEN {names.gate} THEN %s ELSE '{NEVER_MATCHES}' END)" if names.gate else "%s"
 
 
 def _position(names: _Names, order: str, inner: str) -> str:
@@ -200,7 +179,7 @@ def _ranked_postgresql(plan, filters, sort, kinds, names: _Names) -> _Ranked:
         order = "date DESC NULLS LAST, id DESC"
         inner = (
             f"SELECT d.id, d.date FROM {entries} e JOIN {documents} d ON d.id = {entry_id} "  # noqa: S608
-            f"WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql}{names.where()} "
+            f"WHERE e.content_type_id = %s AND e.body @@ to_tsquery('simple', %s){filter_sql} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
         return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
@@ -216,7 +195,7 @@ def _ranked_postgresql(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     m = names.candidates
     ctes = (
         f"{m} AS MATERIALIZED (SELECT {entry_id} AS id, 2 * ts_rank(e.title, to_tsquery('simple', %s))"  # noqa: S608
-        f" + ts_rank(e.body, to_tsquery('simple', %s)) AS score {from_where}{names.where()}"
+        f" + ts_rank(e.body, to_tsquery('simple', %s)) AS score {from_where}"
         f" ORDER BY e.id DESC LIMIT {RANK_CAP}), "
         + _position(
             names,
@@ -234,14 +213,13 @@ def _ranked_sqlite(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     filter_sql, filter_params = _filter_sql(filters, kinds, id_expr=entry_id)
     (entries, fts), documents = _index_tables(), SearchDocument._meta.db_table
     joined = f"FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid"
-    conditions = f"AND e.content_type_id = %s{filter_sql}"
-    from_where = f"{joined} WHERE {fts} MATCH %s {conditions}"
-    gated_where = f"WHERE {fts} MATCH {_fts5_match(names)} {conditions}"
+    where = f"WHERE {fts} MATCH %s AND e.content_type_id = %s{filter_sql}"
+    from_where = f"{joined} {where}"
     params = [search_query.to_fts5(plan, "body"), _content_type_id(), *filter_params]
     if sort == SORT_DATE:
         order = "date DESC NULLS LAST, id DESC"
         inner = (
-            f"SELECT d.id, d.date {joined} JOIN {documents} d ON d.id = {entry_id} {gated_where} "
+            f"SELECT d.id, d.date {joined} JOIN {documents} d ON d.id = {entry_id} {where} "
             f"ORDER BY d.date DESC NULLS LAST, d.id DESC LIMIT {RESULT_CAP}"
         )
         return _Ranked(_position(names, order, inner), params, from_where, params, names.results)
@@ -254,7 +232,7 @@ def _ranked_sqlite(plan, filters, sort, kinds, names: _Names) -> _Ranked:
     m = names.candidates
     ctes = (
         f"{m} AS MATERIALIZED (SELECT {entry_id} AS id, bm25({fts}, 0.0, 1.0, 3.0) AS score"  # noqa: S608
-        f" {joined} {gated_where} ORDER BY {fts}.rowid DESC LIMIT {RANK_CAP}), "
+        f" {from_where} ORDER BY {fts}.rowid DESC LIMIT {RANK_CAP}), "
         + _position(
             names,
             "score, id",
@@ -273,9 +251,8 @@ def _run(ranked: _Ranked, *, with_facets: bool, fallback: _Ranked | None = None)
 
     Returns the matches, the facet rows and the number of documents those rows count.
 
-    With `fallback` (gated on fewer than FALLBACK_BELOW full matches, see _fallback) the
-    statement also ranks the texts with some of the words, merges them after the full matches
-    and counts the facets of both sets.
+    With `fallback` (see _matched) the statement also ranks the texts with some of the words,
+    merges them after the full matches and counts the facets of both sets.
     """
     facet_table = SearchFacetValue._meta.db_table
     ctes, params, result_sets = ranked.ctes, list(ranked.params), [ranked.results]
@@ -344,15 +321,22 @@ def _ranked(plan, filters, sort, kinds, names: _Names = _Names()) -> _Ranked:
     return _ranked_sqlite(plan, filters, sort, kinds, names)
 
 
-def _fallback(plan, filters, sort, kinds) -> _Ranked | None:
-    """The texts with some of the words (or their parts, see query.QueryPlan), ranked in the
-    statement of the full matches (`r`) and only when those are fewer than FALLBACK_BELOW (the
-    gate reads `r`, which holds them all then)."""
-    if not plan or not plan.has_fallback():
-        return None
-    # Counts at most FALLBACK_BELOW rows of `r`, not all of them (up to RESULT_CAP).
-    gate = f"(SELECT COUNT(*) FROM (SELECT 1 FROM r LIMIT {FALLBACK_BELOW}) g) < {FALLBACK_BELOW}"  # noqa: S608
-    return _ranked(plan.any_clause(), filters, sort, kinds, _Names("m_some", "r_some", gate))
+def _matched(plan, filters, sort, kinds, *, with_facets: bool) -> tuple[Matches, list, int]:
+    """The database index's search: one statement, and a second one when fewer than
+    FALLBACK_BELOW texts hold every word.
+
+    The second statement ranks the full matches again with the texts that hold some of the words
+    (or their parts, see query.QueryPlan) after them. Kept out of the first statement: there,
+    even behind a condition on the number of full matches, it cost every search with enough
+    full matches its planning and a union in the facet count (PostgreSQL, mid query: 9.7 + 0.56
+    ms planning with it, 8.1 + 0.30 without; SQLite started its match before the condition).
+    """
+    ranked = _ranked(plan, filters, sort, kinds)
+    matched = _run(ranked, with_facets=with_facets)
+    if not _needs_fallback(plan, matched[0]):
+        return matched
+    fallback = _ranked(plan.any_clause(), filters, sort, kinds, _Names("m_some", "r_some"))
+    return _run(ranked, with_facets=with_facets, fallback=fallback)
 
 
 def _to_modelsearch(plan) -> ms_query.SearchQuery:
@@ -407,8 +391,7 @@ def match(
 ) -> Matches:
     """Ranked ids of matching documents; `kinds` limits them to registered kinds (e.g. for the API)."""
     if not plan or _uses_database_index():
-        fallback = _fallback(plan, filters, sort, kinds)
-        return _run(_ranked(plan, filters, sort, kinds), with_facets=False, fallback=fallback)[0]
+        return _matched(plan, filters, sort, kinds, with_facets=False)[0]
     matches = _match_modelsearch(plan, filters, sort, kinds)
     return _with_fallback(plan, matches, filters, sort, kinds) if _needs_fallback(plan, matches) else matches
 
@@ -418,12 +401,11 @@ def search(
 ) -> tuple[Matches, list[FacetGroup], bool]:
     """Ranked matches with the facet groups and whether their counts are estimates.
 
-    On the database index this is one SQL statement, the fallback to texts with some of the
-    words included (plus a bounded count for a query with more than RANK_CAP matches).
+    On the database index this is one SQL statement (plus a bounded count for a query with more
+    than RANK_CAP matches, and the fallback's statement for one with few full matches).
     """
     if not plan or _uses_database_index():
-        ranked, fallback = _ranked(plan, filters, sort, kinds), _fallback(plan, filters, sort, kinds)
-        matches, facet_rows, counted = _run(ranked, with_facets=True, fallback=fallback)
+        matches, facet_rows, counted = _matched(plan, filters, sort, kinds, with_facets=True)
         return matches, *_facet_groups(facet_rows, matches, counted, filters)
     matches = match(plan, filters=filters, sort=sort, kinds=kinds)
     return matches, *facet_counts(matches, filters=filters)
