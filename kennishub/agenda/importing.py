@@ -30,7 +30,6 @@ same file imported twice) is such a problem too.
 import csv
 import io
 import re
-import unicodedata
 
 from django.db.models import Q
 from django.utils.html import strip_tags
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from kennishub.accounts.models import Profile
 from kennishub.core.models import Municipality, Theme
+from kennishub.search.text import fold
 
 from .models import QUESTION_MAX_LENGTH, TEXT_MAX_LENGTH, Question
 from .services import Rejection
@@ -93,13 +93,12 @@ def _decode(data: bytes) -> str:
     return text
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("'\u2019\u2018`", " "))
+
+
 def _key(value: str) -> str:
     """A name as people may write it: any case, curly or no apostrophe, accents, extra spaces."""
-    value = unicodedata.normalize(
-        "NFKD", value.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    )
-    value = "".join(c for c in value if not unicodedata.combining(c)).casefold()
-    return " ".join(value.replace("'", " ").split()).replace(" -", "-").strip()
+    return " ".join(fold(value).translate(_APOSTROPHES).split()).replace(" -", "-")
 
 
 def _municipalities() -> tuple[dict[str, object], dict[str, list]]:
