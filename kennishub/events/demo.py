@@ -126,10 +126,12 @@ def load_demo(stdout) -> None:
             )
         stdout.write(f"  {session.title}: /kennissessies/{session.slug}/\n")
 
-    griffiers = Session.objects.get(slug="demo-werkbijeenkomst-griffiers")
-    if member is not None and not griffiers.registrations.filter(email=member.email).exists():
+    # The demo member is an ambtenaar: registered for a session open to civil servants (the
+    # griffiers' session is for administrators only and would refuse them).
+    webinar = Session.objects.get(slug="demo-webinar-jeugdzorg")
+    if member is not None and not webinar.registrations.filter(email=member.email).exists():
         try:
-            services.register(session=griffiers, member=member)
+            services.register(session=webinar, member=member)
         except DomainError as error:  # e.g. the demo member has no municipality yet
             stdout.write(f"  Demo registration skipped: {error.message}\n")
     past = Session.objects.get(slug="demo-terugblik-digitale-weerbaarheid")
