@@ -2,9 +2,11 @@
 
 Accepted documents: one ``Course`` (optionally with ``offerings`` embedded, as ``?expand=offerings``
 gives them, either a list or a page ``{"items": [...]}``), or a list or page of courses and course
-offerings together. An offering belongs to the course named in its ``course`` property; an offering
-whose course is not in the document is rejected.
+offerings together. An offering belongs to the course named in its ``course`` property, or embedded
+there (``?expand=course``); an offering whose course is not in the document is rejected.
 """
+
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,6 +76,67 @@ def _address(addresses, field_name: str) -> dict:
     return addresses[0]
 
 
+TOTAL_COSTS = "total costs"
+# The part of the total a STAP subsidy may cover: not a cost of its own, so never added to the others.
+STAP_ELIGIBLE = "stap eligible"
+EUROS = {"EUR", "EURO", "€"}
+
+
+def _cost(cost: dict, field_name: str) -> tuple[Decimal | None, Decimal | None]:
+    """One OOAPI ``Cost``: (excluding VAT, including VAT), either None when the feed does not say."""
+    amount = parse_decimal(cost.get("amount"), f"{field_name}.amount")
+    if amount is None and cost.get("displayAmount"):
+        # Only a formatted text such as "€ 1.250,00"; parse_decimal reads the Dutch notation.
+        amount = parse_decimal(_text(cost.get("displayAmount")), f"{field_name}.displayAmount")
+    vat = parse_decimal(cost.get("vatAmount"), f"{field_name}.vatAmount")
+    without = parse_decimal(cost.get("amountWithoutVat"), f"{field_name}.amountWithoutVat")
+    if amount is None and without is not None and vat is not None:
+        amount = without + vat
+    if amount is None and without is None:
+        raise RecordError(f"{field_name}.amount", _("A cost needs an amount."))
+    if amount is not None and vat is not None:
+        if vat > amount:
+            raise RecordError(
+                f"{field_name}.vatAmount", _("The VAT amount is larger than the amount itself.")
+            )
+        without = amount - vat if without is None else without
+    return without, amount
+
+
+def _price(prices, field_name: str) -> tuple[Decimal | None, Decimal | None]:
+    """What a participant pays for an offering, excluding and including VAT.
+
+    ``amount`` is the whole cost (VAT included); ``vatAmount`` and ``amountWithoutVat`` are its
+    parts. The "total costs" entry in euros is the price; without one, the other entries are parts
+    of it and are added up. A price in another currency only, or an amount that is no number,
+    rejects the course: showing no price or a wrong one would mislead.
+    """
+    if isinstance(prices, dict):  # one Cost where the specification has a list of them
+        prices = [prices]
+    if not isinstance(prices, list):
+        return None, None
+    costs = [(index, cost) for index, cost in enumerate(prices) if isinstance(cost, dict)]
+    if not costs:
+        return None, None
+    euros = [
+        (index, cost) for index, cost in costs if str(cost.get("currency") or "EUR").strip().upper() in EUROS
+    ]
+    if not euros:
+        raise RecordError(f"{field_name}[{costs[0][0]}].currency", _("We only show prices in euros (EUR)."))
+
+    def cost_type(cost) -> str:
+        return clean_text(cost.get("costType")).lower()
+
+    totals = [(index, cost) for index, cost in euros if cost_type(cost) in ("", TOTAL_COSTS)]
+    chosen = totals[:1] or [(index, cost) for index, cost in euros if cost_type(cost) != STAP_ELIGIBLE]
+    if not chosen:
+        return None, None
+    parts = [_cost(cost, f"{field_name}[{index}]") for index, cost in chosen]
+    excl = None if any(p[0] is None for p in parts) else sum((p[0] for p in parts), Decimal(0))
+    incl = None if any(p[1] is None for p in parts) else sum((p[1] for p in parts), Decimal(0))
+    return excl, incl
+
+
 def _offering(offering, index: int) -> RunRecord:
     field_name = f"offerings[{index}]"
     if not isinstance(offering, dict):
@@ -84,25 +147,7 @@ def _offering(offering, index: int) -> RunRecord:
     start = parse_date(offering.get("startDate"), f"{field_name}.startDate")
     if start is None:
         raise RecordError(f"{field_name}.startDate", _("An offering needs a start date."))
-    excl = incl = None
-    for p_index, price in enumerate(offering.get("priceInformation") or []):
-        if not isinstance(price, dict):
-            continue
-        if (price.get("currency") or "EUR").upper() != "EUR":
-            raise RecordError(
-                f"{field_name}.priceInformation[{p_index}].currency", _("We only show prices in euros (EUR).")
-            )
-        amount = parse_decimal(price.get("amount"), f"{field_name}.priceInformation[{p_index}].amount")
-        without = parse_decimal(
-            price.get("amountWithoutVat"), f"{field_name}.priceInformation[{p_index}].amountWithoutVat"
-        )
-        vat = parse_decimal(price.get("vatAmount"), f"{field_name}.priceInformation[{p_index}].vatAmount")
-        if price.get("costType") in (None, "total costs"):
-            # ``amount`` is what a participant pays (VAT included); the parts may be given too.
-            if without is None and amount is not None and vat is not None:
-                without = amount - vat
-            excl, incl = without, amount
-            break
+    excl, incl = _price(offering.get("priceInformation"), f"{field_name}.priceInformation")
     address = _address(offering.get("addresses"), f"{field_name}.addresses")
     run = RunRecord(
         external_id=offering_id,
@@ -191,6 +236,16 @@ def parse(data: bytes) -> ParseResult:
     result = ParseResult()
     for course in courses:
         offerings_by_course[str(course["courseId"])] = list(_items(course.get("offerings")))
+    for item in items:
+        # GET /offerings?expand=course embeds the whole course in each offering instead of listing it.
+        course_ref = item.get("course") if isinstance(item, dict) and "offeringId" in item else None
+        if (
+            isinstance(course_ref, dict)
+            and "courseId" in course_ref
+            and str(course_ref["courseId"]) not in offerings_by_course
+        ):
+            courses.append(course_ref)
+            offerings_by_course[str(course_ref["courseId"])] = []
     for index, item in enumerate(items, start=1):
         if isinstance(item, dict) and "offeringId" in item:
             course_ref = item.get("course")

@@ -7,11 +7,13 @@ must not make every course look gone), a web page, or a damaged workbook.
 
 One row per run; rows with the same ``opleiding_id`` form one course, whose own fields come from
 its first row. A row without ``startdatum`` is a course without a scheduled run ("op aanvraag").
-A rejection names the row as "regel N", counting the header as row 1, as a spreadsheet does.
+A rejection names the row as "regel N": the line of the CSV file on which the record starts (a
+quoted cell may span lines), or the row number of the sheet, counting the first line as 1.
 """
 
 import csv
 import io
+import re
 import zipfile
 
 from django.utils.translation import gettext as _
@@ -111,20 +113,27 @@ def _decode_csv(data: bytes) -> str:
             ) from None
 
 
-def _rows_from_csv(data: bytes) -> list[list[str]]:
+def _rows_from_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    """Each record with the line of the file it starts on: a quoted cell with line breaks spans
+    several lines, so counting records would name the wrong line after it."""
     text = _decode_csv(data)
     if "\x00" in text:
         raise FeedRefused(_("This is not a text file; save the spreadsheet as CSV UTF-8 or XLSX."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    start = 1
+    hint = re.match(r"sep=(.)(?:\r\n|\r|\n)", text)
+    if hint:  # "sep=;", the line by which a CSV tells Excel its separator, precedes the header
+        delimiter, text, start = hint.group(1), text[hint.end() :], 2
+    else:
+        first_line = text.split("\n", 1)[0]
+        delimiter = max((";", ",", "\t"), key=first_line.count)
     # strict: an unclosed quote must not swallow the rows after it (their courses would seem gone)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
-    start = 1
+    offset = start - 1  # lines before the reader's first
     try:
         for row in reader:
-            rows.append(row)
-            start = reader.line_num + 1
+            rows.append((start, row))
+            start = offset + reader.line_num + 1
     except csv.Error as error:
         raise FeedRefused(
             _(
@@ -136,7 +145,8 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _rows_from_xlsx(data: bytes) -> list[list[str]]:
+def _rows_from_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    """Each row of the first sheet with its row number."""
     from openpyxl import load_workbook  # openpyxl reads its XML through defusedxml when installed
 
     try:
@@ -145,8 +155,12 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
                 raise FeedRefused(_("The XLSX file unpacks to more than 200 MB; we do not open it."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the size the file states, and some exporters write a stale one
+        # ("A1"): the rows beyond it would be skipped and their courses seem gone from the feed.
+        sheet.reset_dimensions()
         rows = [
-            ["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+            (number, ["" if cell is None else str(cell) for cell in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
         workbook.close()
     except FeedRefused:
@@ -159,6 +173,13 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
             )
         ) from error
     return rows
+
+
+def _column_name(heading: str) -> str:
+    """A heading as typed in a spreadsheet ("Prijs (excl. btw)", "Thema's", "Opleiding-ID") to the
+    template's column name (prijs_excl_btw, themas, opleiding_id)."""
+    name = re.sub(r"['\u2019.()]", "", clean_text(heading).lower())
+    return re.sub(r"[\s_-]+", "_", name).strip("_")
 
 
 def _course_from_row(row: dict, line: int) -> CourseRecord:
@@ -216,7 +237,7 @@ def parse(data: bytes) -> ParseResult:
     rows = _rows_from_xlsx(data) if data[:4] == b"PK\x03\x04" else _rows_from_csv(data)
     if not rows:
         raise FeedRefused(_("The file is empty."))
-    header = [clean_text(h).lower().replace(" ", "_") for h in rows[0]]
+    header = [_column_name(h) for h in rows[0][1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise FeedRefused(
@@ -225,9 +246,8 @@ def parse(data: bytes) -> ParseResult:
         )
     result = ParseResult()
     courses: dict[str, CourseRecord] = {}
-    first_line: dict[str, int] = {}
     failed: set[str] = set()
-    for line, values in enumerate(rows[1:], start=2):
+    for line, values in rows[1:]:
         if not any(v.strip() for v in values):
             continue
         row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
@@ -254,7 +274,6 @@ def parse(data: bytes) -> ParseResult:
         if run:
             course.runs.append(run)
         courses.setdefault(course_id, course)
-        first_line.setdefault(course_id, line)
     if not courses and not result.rejections:
         # As the other formats do: an empty sheet must not make every course look gone.
         raise FeedRefused(_("The file holds no courses; only the header row was found."))

@@ -2,10 +2,13 @@
 
 import io
 import json
+import re
 import zipfile
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from openpyxl import Workbook
 
 from kennishub.catalogue.harvest import edudex, ooapi, spreadsheet
 from kennishub.catalogue.harvest.base import FeedRefused
@@ -146,3 +149,141 @@ def test_xml_really_in_windows_1252_as_declared_is_read():
     )
     (course,) = edudex.parse(data).built().records
     assert course.title == "Omgevingswet in de praktijk: café €"
+
+
+def test_spreadsheet_rejection_names_the_file_line_after_a_cell_spanning_several_lines():
+    data = (
+        "opleiding_id;titel;omschrijving;startdatum\r\n"
+        'A-1;Eerste;"Een omschrijving\r\nover drie\r\nregels";2026-09-01\r\n'
+        "B-1;Tweede;Kort;31-02-2026\r\n"
+        'C-1;Derde;"Nog een\nlange cel";2026-10-01\r\n'
+        ";Zonder id;;\r\n"
+    ).encode("cp1252")
+    result = spreadsheet.parse(data)
+    assert [c.external_id for c in result.records] == ["A-1", "C-1"]
+    assert result.records[0].description == "Een omschrijving over drie regels"
+    assert [(r.record, r.field, r.reason) for r in result.rejections] == [
+        ("regel 5", "startdatum", "\u201831-02-2026\u2019 is geen datum; gebruik JJJJ-MM-DD."),
+        ("regel 8", "opleiding_id", "Elke regel moet een opleiding_id hebben."),
+    ]
+
+
+def test_xlsx_rejection_names_the_sheet_row_also_after_empty_rows_and_cells_with_line_breaks():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["opleiding_id", "titel", "omschrijving", "startdatum"])
+    sheet.append(["A-1", "Eerste", "Een omschrijving\nover twee regels", "2026-09-01"])
+    sheet.append([])
+    sheet.append(["B-1", "Tweede", "Kort", "volgend jaar"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = spreadsheet.parse(buffer.getvalue())
+    assert [c.external_id for c in result.records] == ["A-1"]
+    assert [(r.record, r.field) for r in result.rejections] == [("regel 4", "startdatum")]
+
+    # Some exporters write a stale size ("A1:D2") into the sheet; its later rows must still count.
+    stale = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(stale, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:D2"', content)
+            target.writestr(item, content)
+    result = spreadsheet.parse(stale.getvalue())
+    assert [(r.record, r.field) for r in result.rejections] == [("regel 4", "startdatum")]
+
+
+def _priced(*price_lists) -> bytes:
+    """An OOAPI page of one course per price list, each with one offering carrying that list."""
+    items = []
+    for number, prices in enumerate(price_lists, start=1):
+        course = json.loads(fixture_bytes("ooapi/course.example.json"))
+        offering = json.loads(fixture_bytes("ooapi/course-offering.example.json"))
+        course["courseId"] = offering["course"] = f"cursus-{number}"
+        offering["offeringId"] = f"uitvoering-{number}"
+        offering["priceInformation"] = prices
+        items += [course, offering]
+    return json.dumps({"pageSize": 10, "items": items}).encode()
+
+
+def _prices(result) -> dict[str, tuple]:
+    return {c.external_id: (c.runs[0].price_excl_vat, c.runs[0].price_incl_vat) for c in result.records}
+
+
+def test_ooapi_price_parts_without_a_total_are_added_up_leaving_out_the_stap_eligible_part():
+    parts = [
+        {"costType": "STAP eligible", "amount": "1000.00", "currency": "EUR"},
+        {"costType": "tuition fees", "amount": "1200.00", "vatAmount": "0", "currency": "EUR"},
+        {"costType": "material costs", "amount": 121, "vatAmount": "21.00", "currency": "eur"},
+    ]
+    total_first = [
+        {"costType": "total costs", "amount": "3025.00", "currency": "USD"},
+        {"costType": "total costs", "amount": "2420.00", "amountWithoutVat": "2000.00", "currency": "EUR"},
+    ]
+    one_object = {"costType": "total costs", "amount": "800", "vatAmount": "0", "currency": "EUR"}
+    result = ooapi.parse(_priced(parts, total_first, one_object)).built()
+    assert result.rejections == []
+    assert _prices(result) == {
+        "cursus-1": (Decimal("1300.00"), Decimal("1321.00")),
+        "cursus-2": (Decimal("2000.00"), Decimal("2420.00")),
+        "cursus-3": (Decimal("800.00"), Decimal("800.00")),
+    }
+
+
+def test_ooapi_price_given_only_as_display_amount_is_read_from_the_dutch_text():
+    shown = [
+        {
+            "costType": "total costs",
+            "currency": "EUR",
+            "displayAmount": [
+                {"language": "en-GB", "value": "EUR 1,250.00"},
+                {"language": "nl-NL", "value": "€ 1.250,00"},
+            ],
+        }
+    ]
+    (course,) = ooapi.parse(_priced(shown)).built().records
+    assert (course.runs[0].price_excl_vat, course.runs[0].price_incl_vat) == (None, Decimal("1250.00"))
+
+
+def test_ooapi_price_we_cannot_show_rejects_its_course_only_with_a_dutch_reason():
+    good = [{"costType": "total costs", "amount": "495.00", "vatAmount": "0", "currency": "EUR"}]
+    words = [{"costType": "total costs", "amount": "op aanvraag", "currency": "EUR"}]
+    dollars = [{"costType": "total costs", "amount": "495.00", "currency": "USD"}]
+    too_much_vat = [{"costType": "total costs", "amount": "100", "vatAmount": "121", "currency": "EUR"}]
+    result = ooapi.parse(_priced(good, words, dollars, too_much_vat)).built()
+    assert _prices(result) == {"cursus-1": (Decimal("495.00"), Decimal("495.00"))}
+    assert [(r.record, r.field, r.reason) for r in result.rejections] == [
+        ("cursus-2", "offerings[0].priceInformation[0].amount", "\u2018op aanvraag\u2019 is geen getal."),
+        ("cursus-3", "offerings[0].priceInformation[0].currency", "We tonen alleen prijzen in euro (EUR)."),
+        (
+            "cursus-4",
+            "offerings[0].priceInformation[0].vatAmount",
+            "Het btw-bedrag is groter dan het bedrag zelf.",
+        ),
+    ]
+
+
+def test_ooapi_offerings_with_their_course_embedded_give_that_course_its_runs():
+    course = json.loads(fixture_bytes("ooapi/course.example.json"))
+    first = json.loads(fixture_bytes("ooapi/course-offering.example.json"))
+    second = dict(first, offeringId="tweede-uitvoering", startDate="2027-01-11", endDate="2027-01-12")
+    first["course"] = second["course"] = course  # as GET /offerings?expand=course returns them
+    result = ooapi.parse(json.dumps({"items": [first, second]}).encode()).built()
+    assert result.rejections == []
+    (record,) = result.records
+    assert record.external_id == course["courseId"]
+    assert [r.external_id for r in record.runs] == [first["offeringId"], "tweede-uitvoering"]
+
+
+def test_spreadsheet_with_excels_separator_line_and_typed_headings_is_read():
+    data = (
+        "sep=;\r\n"
+        "Opleiding-ID;Titel;Startdatum;Prijs (excl. btw);Thema's\r\n"
+        "X-1;Eerste;1-9-2026;€ 100,00;financiën|bestuur\r\n"
+        'X-2;"Tweede\r\nregel";31-9-2026;200;\r\n'
+    ).encode("cp1252")
+    result = spreadsheet.parse(data)
+    (course,) = result.records
+    assert (course.external_id, course.themes) == ("X-1", ["financiën", "bestuur"])
+    assert course.runs[0].price_excl_vat == Decimal("100.00")
+    assert [(r.record, r.field) for r in result.rejections] == [("regel 4", "startdatum")]

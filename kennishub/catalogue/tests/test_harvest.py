@@ -1,6 +1,8 @@
 """Harvesting through the command and the service: idempotent upserts, withdrawal, refusal, reports."""
 
+import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -255,3 +257,27 @@ def test_a_dtd_deep_inside_a_large_feed_is_still_refused(provider):
     run = harvest(provider, "edudex", "dtd.xml", content=hostile)
     assert run.status == HarvestRun.Status.REFUSED and "DTD" in run.reason
     assert not Course.objects.exists()
+
+
+def test_ooapi_prices_reach_the_runs_and_a_price_we_cannot_show_rejects_only_its_course(provider):
+    course = json.loads(fixture_bytes("ooapi/course.example.json"))
+    offering = json.loads(fixture_bytes("ooapi/course-offering.example.json"))
+    offering["priceInformation"] = [
+        {"costType": "STAP eligible", "amount": "900.00", "currency": "EUR"},
+        {"costType": "tuition fees", "amount": "900.00", "vatAmount": "0", "currency": "EUR"},
+        {"costType": "material costs", "amount": "60.50", "vatAmount": "10.50", "currency": "EUR"},
+    ]
+    unpriced = dict(course, courseId="zonder-prijs")
+    unpriced["offerings"] = [
+        dict(offering, offeringId="u-2", priceInformation=[{"costType": "total costs", "amount": "gratis?"}])
+    ]
+    content = json.dumps([course, offering, unpriced]).encode()
+    report = harvest(provider, "ooapi", "feed.json", content=content)
+    assert (report.created, report.rejected) == (1, 1)
+    assert report.rejections[0]["field"] == "offerings[0].priceInformation[0].amount"
+    stored = Course.objects.get()
+    assert stored.lowest_price == Decimal("950.00")
+    assert stored.runs.values_list("price_excl_vat", "price_incl_vat").get() == (
+        Decimal("950.00"),
+        Decimal("960.50"),
+    )
