@@ -1,6 +1,8 @@
 import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
 
-from kennishub.accounts import services
+from kennishub.accounts import roles, services
 from kennishub.accounts.models import MunicipalityEmailDomain
 from kennishub.core.tests.factories import MunicipalityFactory, ThemeFactory, WorkFieldFactory
 
@@ -100,3 +102,51 @@ def test_two_factor_setup_page_shows_inline_svg_and_manual_key(client):
     assert 'role="img"' in page and "<svg" in page
     assert "Sleutel om over te typen" in page
     assert services.has_confirmed_device(user) is False
+
+
+def _personal_links(response) -> dict[str, str]:
+    """The links in the list under the heading "Uw pagina's": href -> text."""
+    page = BeautifulSoup(response.content, "html.parser")
+    heading = page.find("h2", string="Uw pagina's")
+    assert heading is not None, "the account page has no list of personal pages"
+    section = heading.find_parent("section")
+    assert section["aria-labelledby"] == heading["id"]
+    return {link["href"]: link.get_text(strip=True) for link in section.select("ul > li > a")}
+
+
+def test_account_page_links_to_every_personal_page_of_a_verified_member(client):
+    client.force_login(MemberFactory(profile__verified=True))
+
+    links = _personal_links(client.get("/account/profiel/"))
+
+    assert links["/kennissessies/mijn-aanmeldingen/"] == "Mijn aanmeldingen voor kennissessies"
+    assert links["/kennisagenda/mijn-vragen/"] == "Mijn kennisvragen"
+    assert "/kennisbank/nieuwsbrief/" in links
+    assert "/kennissessies/api-sleutel/" in links
+    assert "/kennisagenda/beheer/" not in links and "/kennisagenda/jury/" not in links
+    for path in links:
+        assert client.get(path).status_code == 200, path
+
+
+def test_account_page_offers_an_unverified_member_only_pages_they_can_open(client):
+    client.force_login(MemberFactory())
+
+    links = _personal_links(client.get("/account/profiel/"))
+
+    assert "/kennissessies/mijn-aanmeldingen/" in links
+    assert "/kennisagenda/mijn-vragen/" not in links
+    assert "/kennissessies/api-sleutel/" not in links
+    for path in links:
+        assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [(roles.KNOWLEDGE_BROKER, "/kennisagenda/beheer/"), (roles.JURY_MEMBER, "/kennisagenda/jury/")],
+)
+def test_account_page_links_to_the_agenda_work_of_a_role(client, role, path):
+    member = MemberFactory(profile__verified=True)
+    member.groups.add(Group.objects.get(name=role))
+    client.force_login(member)
+
+    assert path in _personal_links(client.get("/account/profiel/"))
