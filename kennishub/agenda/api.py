@@ -249,9 +249,9 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, url_path="vergelijkbaar", pagination_class=None, filterset_class=None)
     def similar(self, request):
-        from kennishub.api.filters import reject_unknown_parameters
+        from kennishub.api.filters import check_query_parameters
 
-        reject_unknown_parameters(request, {"tekst", "aantal"})
+        check_query_parameters(request, {"tekst", "aantal"})
         # A plain dict, not the QueryDict: DRF treats an empty form value as "not sent" and would
         # quietly take the default for `aantal=`; an empty number is an error here.
         params = SimilarInputSerializer(data=request.query_params.dict())

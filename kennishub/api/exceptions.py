@@ -67,15 +67,6 @@ class QueryParameterError(exceptions.ValidationError):
     """Invalid query parameters: reported under the names the client sent, not camelized."""
 
 
-class UnknownQueryParameters(QueryParameterError):
-    """The request carries query parameters the endpoint does not declare."""
-
-    def __init__(self, names: list[str]):
-        super().__init__(
-            {name: [exceptions.ErrorDetail(gettext("Unknown parameter."), code="unknown")] for name in names}
-        )
-
-
 def camel_case(name: str) -> str:
     return camelize_re.sub(underscore_to_camel, name)
 

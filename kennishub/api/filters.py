@@ -1,7 +1,8 @@
-"""Query parameters: declared ones are validated, undeclared ones are refused.
+"""Query parameters: declared ones are validated, undeclared or repeated ones are refused.
 
 A client that misspells a filter (``?provincei=PV27``) would otherwise get the whole list back and
-never notice. The Dutch API Design Rules ask for a 400 with the parameter named instead.
+never notice. The Dutch API Design Rules ask for a 400 with the parameter named instead. The same
+holds for a parameter sent twice (``?tekst=a&tekst=b``): Django would quietly use the last value.
 """
 
 from django import forms
@@ -10,13 +11,22 @@ from django_filters import rest_framework as filters
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ErrorDetail
 
-from .exceptions import QueryParameterError, UnknownQueryParameters
+from .exceptions import QueryParameterError
 
 
-def reject_unknown_parameters(request, allowed: set[str]) -> None:
-    unknown = sorted(name for name in request.query_params if name not in allowed)
-    if unknown:
-        raise UnknownQueryParameters(unknown)
+def check_query_parameters(request, allowed: set[str]) -> None:
+    """Refuse parameters the endpoint does not declare, and declared ones sent more than once.
+
+    Every parameter of this API takes one value; none is a list.
+    """
+    refused = {}
+    for name in sorted(request.query_params):
+        if name not in allowed:
+            refused[name] = [ErrorDetail(gettext("Unknown parameter."), code="unknown")]
+        elif len(request.query_params.getlist(name)) > 1:
+            refused[name] = [ErrorDetail(gettext("Give this parameter only once."), code="repeated")]
+    if refused:
+        raise QueryParameterError(refused)
 
 
 def reject_empty_choices(request, filterset) -> None:
@@ -47,7 +57,7 @@ def pagination_parameters(view) -> set[str]:
 
 
 class StrictDjangoFilterBackend(filters.DjangoFilterBackend):
-    """DjangoFilterBackend that refuses undeclared query parameters and reports invalid values.
+    """DjangoFilterBackend that refuses undeclared or repeated parameters and reports invalid values.
 
     A list accepts its filters and the pagination parameters; a single object accepts none (the
     filters would only turn a found object into a 404).
@@ -57,12 +67,12 @@ class StrictDjangoFilterBackend(filters.DjangoFilterBackend):
         if getattr(view, "action", None) == "list":
             filterset = self.get_filterset(request, queryset, view)
             allowed = set(filterset.filters) if filterset is not None else set()
-            reject_unknown_parameters(request, allowed | pagination_parameters(view))
+            check_query_parameters(request, allowed | pagination_parameters(view))
             if filterset is None:
                 return queryset
             reject_empty_choices(request, filterset)
             if not filterset.is_valid():
                 raise QueryParameterError(translate_validation(filterset.errors).detail)
             return filterset.qs
-        reject_unknown_parameters(request, set())
+        check_query_parameters(request, set())
         return queryset

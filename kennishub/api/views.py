@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from . import docs
 from .exceptions import PROBLEM_TYPES
-from .filters import reject_unknown_parameters
+from .filters import check_query_parameters
 from .middleware import api_version
 
 RESOURCES = [
@@ -51,7 +51,7 @@ class ApiRootView(APIView):
         operation_id="startpunt",
     )
     def get(self, request):
-        reject_unknown_parameters(request, set())
+        check_query_parameters(request, set())
         links = {name: api_reverse(url_name, request=request) for name, url_name in RESOURCES}
         links["openapi"] = api_reverse("api:schema", request=request)
         links["documentatie"] = request.build_absolute_uri(reverse("api:docs"))
@@ -72,7 +72,7 @@ class OpenApiView(SpectacularJSONAPIView):
         exclude=False,
     )
     def get(self, request, *args, **kwargs):
-        reject_unknown_parameters(request, set())
+        check_query_parameters(request, set())
         return super().get(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):

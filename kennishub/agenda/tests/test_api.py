@@ -80,3 +80,25 @@ def test_clusters_lists_only_published_clusters_with_their_questions(client, bro
     assert detail["cluster"].endswith(f"/api/v1/clusters/{published.pk}")
     services.merge_questions(source=question, target=QuestionFactory(), actor=broker)
     assert client.get(f"/api/v1/kennisvragen/{question.pk}").status_code == 404
+
+
+def test_vergelijkbaar_refuses_a_repeated_text_instead_of_using_the_last(client):
+    response = client.get("/api/v1/kennisvragen/vergelijkbaar", {"tekst": ["jeugdzorg", "woningbouw"]})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["invalidParams"] == [
+        {"name": "tekst", "code": "repeated", "reason": "Geef deze parameter maar één keer mee."}
+    ]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/kennisvragen", "/api/v1/clusters"])
+def test_well_formed_but_unknown_theme_finds_nothing_like_elsewhere_in_the_api(client, path):
+    # Same rule as /gemeenten?provincie=PV99 (kennishub/api/tests/test_conventions.py): a code that
+    # matches no theme filters to an empty list; only a malformed or empty value is a 400.
+    QuestionFactory(cluster=ClusterFactory(published=True))
+
+    response = client.get(path, {"thema": "bestaat-niet"})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

@@ -80,6 +80,21 @@ def test_unknown_parameter_keeps_the_name_the_client_sent(client, reference_data
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/gemeenten", {"naam": ["Am", "Ro"]}),
+        ("/api/v1/gemeenten", {"page": ["1", "2"]}),
+        ("/api/v1/gemeenten/GM0363", {"naam": ["x", "x"]}),
+    ],
+)
+def test_repeated_query_parameter_is_refused_not_last_one_wins(client, reference_data, path, params):
+    body = assert_problem(client.get(path, params), 400, "ongeldige-invoer")
+    [(name, _)] = params.items()
+    assert [param["name"] for param in body["invalidParams"]] == [name]
+
+
+@pytest.mark.django_db
 def test_query_parameters_on_a_single_resource_are_refused(client, reference_data):
     body = assert_problem(client.get("/api/v1/gemeenten/GM0363", {"naam": "x"}), 400, "ongeldige-invoer")
     assert body["invalidParams"][0]["name"] == "naam"
