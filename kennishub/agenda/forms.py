@@ -108,7 +108,13 @@ class MergeForm(forms.Form):
         help_text=_("The question shown as the duplicate's remaining version."),
     )
 
+    def __init__(self, *args, source: Question | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+
     def clean_target(self):
+        if self.source is not None and self.cleaned_data["target"] == self.source.pk:
+            raise forms.ValidationError(_("A question cannot be merged into itself."))
         try:
             return Question.objects.exclude(status=Question.Status.MERGED).get(pk=self.cleaned_data["target"])
         except Question.DoesNotExist as error:
@@ -139,6 +145,15 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer_product"].queryset = _products()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only when both fields themselves are valid: a malformed link has its own error already.
+        if cleaned.get("answer_url") == "" and "answer_product" in cleaned and not cleaned["answer_product"]:
+            self.add_error(
+                "answer_url", _("Choose a knowledge product or give a link to the knowledge that answers it.")
+            )
+        return cleaned
 
 
 class ClusterForm(forms.Form):

@@ -365,6 +365,8 @@ def answer_question(
     if question.status == Question.Status.MERGED:
         raise InvalidState(_("A merged question cannot be answered; answer the remaining question."))
     answer_text = _clean(answer_text, label=_("Answer"), required=True)
+    if not answer_url.strip() and answer_product is None:
+        raise AgendaError(_("Choose a knowledge product or give a link to the knowledge that answers it."))
     question.status = Question.Status.ANSWERED
     question.answer_text = answer_text
     question.answer_url = answer_url.strip()

@@ -277,7 +277,9 @@ def moderate_question(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None) -> HttpResponse:
-    """The moderation page; `refused`, a form that did not validate, replaces its empty twin."""
+    """The moderation page; after a refused action it comes back with status 400, the errors in a
+    summary at the top and at the fields, and `refused` (the form as typed) in its empty twin's place.
+    """
     question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
     similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,), key=question.pk)
     page_forms = {
@@ -289,7 +291,10 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
     if refused is not None:
         page_forms = {name: refused if type(f) is type(refused) else f for name, f in page_forms.items()}
     return render(
-        request, "agenda/manage/question.html", {"question": question, "similar": similar, **page_forms}
+        request,
+        "agenda/manage/question.html",
+        {"question": question, "similar": similar, "refused": refused, **page_forms},
+        status=400 if refused is not None else 200,
     )
 
 
@@ -299,24 +304,21 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
     action = QUESTION_ACTIONS.get(action, "")
     user = request.user
-    back = redirect("agenda:moderate_question", pk=pk)
     if request.method != "POST":  # the address stays in the bar after a refused form
-        return back
-    if action == "accept":
-        _carry_out(
-            request,
-            lambda: services.accept_question(question=question, actor=user),
+        return redirect("agenda:moderate_question", pk=pk)
+    make_form, run, success = {
+        "accept": (
+            Form,
+            lambda d: services.accept_question(question=question, actor=user),
             _("The question has been accepted."),
-        )
-        return redirect("agenda:moderation_queue")
-    form_class, run, success = {
+        ),
         "clarify": (
             forms.ClarificationForm,
             lambda d: services.request_clarification(question=question, actor=user, message=d["message"]),
             _("The asker has been asked to clarify the question."),
         ),
         "merge": (
-            forms.MergeForm,
+            lambda data: forms.MergeForm(data, source=question),
             lambda d: services.merge_questions(source=question, target=d["target"], actor=user),
             _("The questions have been merged. You can undo this in the list of merges."),
         ),
@@ -337,14 +339,22 @@ def question_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("The question has been moved."),
         ),
     }.get(action, (None, None, None))
-    if form_class is None:
+    if make_form is None:
         raise Http404
-    form = form_class(request.POST)
+    form = make_form(request.POST)
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
     if not form.is_valid():
-        # The page again with the errors at the fields and everything as typed (a long answer, say).
+        # The page again with the errors and everything as typed (a long answer, say), not a
+        # redirect that would lose it.
         return _moderation_page(request, pk, refused=form)
-    _carry_out(request, lambda: run(form.cleaned_data), success)
-    return back
+    messages.success(request, success)
+    if action == "accept":
+        return redirect("agenda:moderation_queue")
+    return redirect("agenda:moderate_question", pk=pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

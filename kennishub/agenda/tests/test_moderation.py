@@ -209,7 +209,7 @@ def test_refused_answer_keeps_the_text_and_names_the_field(broker_client):
         {"answer_text": "Zie de handreiking over huurwoningen.", "answer_url": "javascript:alert(1)"},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Zie de handreiking over huurwoningen.</textarea>" in page
     assert 'id="id_answer_url_error"' in page and 'aria-invalid="true"' in page
@@ -219,3 +219,101 @@ def test_refused_answer_keeps_the_text_and_names_the_field(broker_client):
     reopened = broker_client.get(_action(question.pk, "beantwoorden"))
     assert reopened.status_code == 302
     assert reopened["Location"] == f"/kennisagenda/beheer/vragen/{question.pk}/"
+
+
+def _refusal(response) -> str:
+    """The page that comes back after a refused moderation action: status 400, errors at the top."""
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page and "Verbeter het volgende" in page
+    return page
+
+
+def test_answer_without_a_product_or_link_is_refused_and_keeps_the_text(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    response = broker_client.post(
+        _action(question.pk, "beantwoorden"), {"answer_text": "Zie de handreiking.", "answer_url": ""}
+    )
+
+    page = _refusal(response)
+    assert "Zie de handreiking.</textarea>" in page
+    assert 'id="id_answer_url_error"' in page
+    assert "Kies een kennisproduct of geef een link naar de kennis met het antwoord." in page
+    question.refresh_from_db()
+    assert question.status == Question.Status.SUBMITTED
+
+
+def test_answer_service_refuses_an_answer_without_product_or_link(broker):
+    question = QuestionFactory(submitted=True)
+
+    with pytest.raises(services.AgendaError):
+        services.answer_question(question=question, actor=broker, answer_text="Zie de handreiking.")
+
+
+def test_clarification_without_a_message_is_refused_at_the_field(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    page = _refusal(broker_client.post(_action(question.pk, "verduidelijking"), {"message": "   "}))
+
+    assert 'id="id_message_error"' in page
+    question.refresh_from_db()
+    assert question.status == Question.Status.SUBMITTED
+
+
+def test_merge_into_itself_is_refused_at_the_field_with_the_number_kept(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    page = _refusal(broker_client.post(_action(question.pk, "samenvoegen"), {"target": question.pk}))
+
+    assert 'id="id_target_error"' in page
+    assert "Een vraag kan niet met zichzelf worden samengevoegd." in page
+    assert f'name="target" value="{question.pk}"' in page
+    assert not Merge.objects.exists()
+
+
+def test_bad_merge_target_is_refused_on_the_page_itself(broker_client):
+    question = QuestionFactory(submitted=True)
+
+    page = _refusal(broker_client.post(_action(question.pk, "samenvoegen"), {"target": 999999}))
+
+    assert 'id="id_target_error"' in page and 'value="999999"' in page
+
+
+def test_clarification_refused_by_the_state_keeps_the_typed_message(broker_client):
+    # Another broker accepted the question while this one was typing.
+    question = QuestionFactory()
+
+    response = broker_client.post(
+        _action(question.pk, "verduidelijking"), {"message": "Welke doelgroep bedoelt u precies?"}
+    )
+
+    page = _refusal(response)
+    assert "Alleen bij een ingediende vraag kan om verduidelijking worden gevraagd." in page
+    assert "Welke doelgroep bedoelt u precies?</textarea>" in page
+    question.refresh_from_db()
+    assert question.status == Question.Status.ACCEPTED and question.moderator_message == ""
+
+
+def test_answer_refused_for_a_merged_question_keeps_the_typed_answer(broker_client, broker):
+    question = QuestionFactory(submitted=True)
+    services.merge_questions(source=question, target=QuestionFactory(), actor=broker)
+
+    response = broker_client.post(
+        _action(question.pk, "beantwoorden"),
+        {"answer_text": "Zie de handreiking.", "answer_url": "https://example.org/handreiking"},
+    )
+
+    page = _refusal(response)
+    assert "Een samengevoegde vraag kan niet worden beantwoord" in page
+    assert "Zie de handreiking.</textarea>" in page
+    question.refresh_from_db()
+    assert question.status == Question.Status.MERGED
+
+
+def test_accepting_twice_is_refused_on_the_moderation_page(broker_client):
+    question = QuestionFactory()
+
+    page = _refusal(broker_client.post(_action(question.pk, "accepteren")))
+
+    assert "Alleen een ingediende vraag kan worden geaccepteerd." in page
