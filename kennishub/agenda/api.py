@@ -7,7 +7,6 @@ askers or supporters. ``vergelijkbaar`` uses the same engine as the hints in the
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -150,7 +149,7 @@ class ClusterSerializer(serializers.ModelSerializer):
     def get_aantal_gemeenten(self, cluster) -> int:
         return self._ranked(cluster).spread.municipalities
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field({"type": "number", "format": "float", "nullable": True})
     def get_gewogen_score(self, cluster) -> float | None:
         score = self._ranked(cluster).score
         return float(score) if score is not None else None
