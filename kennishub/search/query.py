@@ -6,8 +6,9 @@ group "Ow, Omgevingswet" becomes ``[[["ow"], ["omgevingswet"]], [["jeugd"]]]``. 
 also holds its other forms (``text.query_variants``: "taal" besides the stem "tal").
 
 When the clauses together find too little, the engine falls back to texts with any of them, plus
-the plan's `fallback_alternatives`: two query words written as one ("hitte plan" → "hitteplan")
-and the cuts of an unknown compound ("cyberaanval" → "cyber" and "aanval").
+the plan's `fallback_alternatives`: two query words written as one ("hitte plan" → "hitteplan"),
+the head of a known compound ("jeugdzrog" → "jeugd") and the cuts of an unknown compound
+("cyberaanval" → "cyber" and "aanval").
 
 Whatever was typed (quotes, operators, SQL or FTS syntax, emoji) ends up as plain word stems: only
 ``text.words`` characters reach the database, always as bound parameters.
@@ -114,14 +115,20 @@ def _word_clause(word: str) -> Clause:
     if parts:
         # "jeugdzorg" also finds texts that speak of "jeugd" and "zorg" separately.
         alternatives.append(tuple(text.stem(part) for part in parts))
+        head, tail = parts
+        if word == f"{head}s{tail}":
+            # The s may be a linking s ("omgevings|wet") or the tail's own ("afval|scheiding").
+            alternatives.append((text.stem(head), text.stem("s" + tail)))
     return tuple(dict.fromkeys(alternatives))
 
 
 def _fallback_alternatives(words: list[str]) -> tuple[Alternative, ...]:
-    """Two neighbouring words as one ("warmte transitie"), and the cuts of unknown compounds."""
+    """Two neighbouring words as one ("warmte transitie"), the cuts of unknown compounds, and the
+    head of a known compound, for a typo in its tail ("jeugdzrog", "klimaatadaptaie")."""
     joined = [(text.stem(first + second),) for first, second in itertools.pairwise(words)]
+    heads = [(text.stem(parts[0]),) for word in words if (parts := text.compound_parts(word))]
     cuts = [cut for word in words for cut in text.compound_splits(word)][:MAX_SPLITS]
-    return tuple(dict.fromkeys([*joined, *cuts]))
+    return tuple(dict.fromkeys([*joined, *heads, *cuts]))
 
 
 def to_tsquery(query_plan: QueryPlan) -> str:

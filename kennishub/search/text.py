@@ -30,6 +30,13 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Abbreviations written with an ampersand ("RI&E", "B&W", "P&O") are one word to the people who
 # type them ("rie", "bw"); spaced ones ("Sport & Cultuur") stay two words.
 _AMPERSAND_ABBREVIATION = re.compile(r"(?<![^\W_])([^\W_]{1,3})&([^\W_]{1,3})(?![^\W_])", re.UNICODE)
+# The plural or diminutive after an apostrophe ("regio's", "cao's", "GGD'en", "taxi'tje") belongs
+# to the word: without this, "regio's" is "regio" plus a word "s" that a query must then contain.
+# "'s-Hertogenbosch" and "zo'n" keep theirs.
+_APOSTROPHE_ENDING = re.compile(r"(?<=[^\W_])['\u2019](?:s|en|tjes?|jes?)(?![^\W_])", re.UNICODE)
+# Words joined by hyphens ("e-health", "Woo-verzoek", "jeugd-ggz"): also indexed as one word, so
+# a visitor who types "ehealth", "wooverzoek" or "jeugdggz" finds them.
+_HYPHENATED = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)+", re.UNICODE)
 
 # Snowball's Dutch stop word list (snowballstem.org/algorithms/dutch/stop.txt), folded.
 STOP_WORDS = frozenset(
@@ -229,9 +236,14 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def _folded(text: str) -> str:
+    return _APOSTROPHE_ENDING.sub("", _AMPERSAND_ABBREVIATION.sub(r"\1\2", fold(text)))
+
+
 def words(text: str) -> list[str]:
-    """The folded words of `text`, stop words included (snippets need them); "RI&E" is "rie"."""
-    return _WORD.findall(_AMPERSAND_ABBREVIATION.sub(r"\1\2", fold(text)))
+    """The folded words of `text`, stop words included (snippets need them); "RI&E" is "rie",
+    "regio's" is "regio"."""
+    return _WORD.findall(_folded(text))
 
 
 @functools.cache
@@ -276,13 +288,17 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
 
 def index_terms(text: str) -> list[str]:
-    """The terms stored in the index for `text`: stems plus the stems of known compound parts."""
+    """The terms stored in the index for `text`: stems plus the stems of known compound parts,
+    and of hyphenated words written as one ("e-health" → "e", "health" and "ehealth")."""
     terms = []
-    for word in words(text):
+    folded = _folded(text)
+    for word in _WORD.findall(folded):
         if word in STOP_WORDS:
             continue
         terms.append(stem(word))
         terms.extend(stem(part) for part in compound_parts(word))
+    for hyphenated in _HYPHENATED.findall(folded):
+        terms.append(stem("".join(_WORD.findall(hyphenated))))
     return terms
 
 
@@ -318,6 +334,9 @@ def query_variants(word: str) -> tuple[str, ...]:
       "hit" are too short to be a prefix, so "taalniveau" and "hitteplan" were not found.
     - The stem of the word without a derivational suffix: "inburgeraars" → "inburger" finds
       "inburgering", "schoolverlaters" → "schoolverlat" finds "schoolverlaten".
+    - Other forms Snowball stems apart: diminutives ("tuintjes" → "tuin"), plurals in -s after a
+      vowel or -en ("regios", "windmolens"), irregular plurals ("raadsleden" → "raadslid"),
+      -atie and -eren ("isolatie" → "isoler"), "sociaal"/"sociale" (_long_vowel_variants).
     Query side only: the index keeps plain stems, so nothing needs re-indexing.
     """
     stemmed = stem(word)
@@ -331,7 +350,108 @@ def query_variants(word: str) -> tuple[str, ...]:
             if len(base) >= MIN_PREFIX_CHARS and not base.startswith(stemmed):
                 variants.append(base)
             break
-    return tuple(dict.fromkeys(variant for variant in variants if variant != stemmed))
+    variants.extend(stem(form) for form in _other_forms(word))
+    variants.extend(_long_vowel_variants(stemmed))
+    # A variant that is a longer form of the stem adds nothing (the stem's prefix finds it); one of
+    # three letters is looked up as a whole word only.
+    return tuple(
+        dict.fromkeys(
+            variant
+            for variant in variants
+            if variant != stemmed
+            and len(variant) >= 3
+            and not (len(stemmed) >= MIN_PREFIX_CHARS and variant.startswith(stemmed))
+        )
+    )
+
+
+# Plurals and singulars that Snowball does not bring together, by the ending of the word, with the
+# least number of letters before it: "raadsleden"/"raadslid", "binnensteden"/"binnenstad",
+# "kinderen"/"kind", Latin plurals ("musea", "criteria", "centra", "politici").
+_IRREGULAR_ENDINGS = (
+    ("leden", "lid", 0),
+    ("lid", "leden", 0),
+    ("steden", "stad", 0),
+    ("stad", "steden", 0),
+    ("schepen", "schip", 0),
+    ("schip", "schepen", 0),
+    ("kinderen", "kind", 0),
+    ("ici", "icus", 3),
+    ("ea", "eum", 3),
+    ("ia", "ium", 3),
+    ("ra", "rum", 3),
+)
+# Nouns in -atie and verbs in -eren of one stem ("isolatie"/"isoleren", "participatie"/
+# "participeren"), nouns in -ie and adjectives in -isch ("economie"/"economisch"), from this length.
+_MIN_ATIE_WORD = 8
+
+
+def _diminutive_bases(word: str) -> list[str]:
+    """What a diminutive may be made of: "huisje" → "huis", "tuintjes" → "tuin", "boompje" →
+    "boom", "woninkje" → "woning", "regentonnetje" → "regenton". Several guesses where Dutch
+    spelling is ambiguous ("kaartje" is "kaart" + "je", "deurtje" is "deur" + "tje")."""
+    word = word[:-1] if word.endswith("jes") else word
+    if len(word) < 6 or not word.endswith("je") or word[-3] not in _CONSONANTS:
+        return []
+    base = word[:-2]
+    bases = [base]
+    if base.endswith("t"):
+        bases.append(base[:-1])
+        if base.endswith("et") and base[-3] == base[-4] and base[-3] in _CONSONANTS:
+            bases.append(base[:-3])  # "tonnetje", "balletje"
+        elif base.endswith("et"):
+            bases.append(base[:-2])  # "ringetje"
+    elif base.endswith("mp"):
+        bases.append(base[:-1])
+    elif base.endswith("nk"):
+        bases.append(base[:-1] + "g")
+    return [form for form in bases if len(form) >= 3]
+
+
+def _other_forms(word: str) -> list[str]:
+    """Other forms of a folded word that Snowball stems apart from it (see query_variants)."""
+    forms = _diminutive_bases(word)
+    # Plurals in -s that Snowball keeps: after a vowel ("regios", "taxis", "bureaus", not "status"
+    # or "campus"), after -e in a long word ("analyses", "websites", not "proces") and -ens
+    # ("windmolens", stemmed "windmolen" while "windmolen" is "windmol").
+    if word.endswith("s") and (
+        (len(word) >= 5 and (word[-2] in "aio" or word.endswith("aus")))
+        or (len(word) >= 8 and word.endswith("es"))
+        or (len(word) >= 6 and word.endswith("ens"))
+    ):
+        forms.append(word[:-1])
+    for ending, other, min_before in _IRREGULAR_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= min_before:
+            forms.append(word[: -len(ending)] + other)
+            break
+    else:
+        if len(word) >= _MIN_ATIE_WORD and word.endswith("ie"):
+            forms.append(word[:-2] + "isch")  # "economie" → "economisch"; back: _DERIVATIONAL_SUFFIXES
+        if len(word) >= _MIN_ATIE_WORD and word.endswith(("atie", "aties")):
+            forms.append(word[: word.rindex("atie")] + "eren")
+        elif len(word) >= _MIN_ATIE_WORD and word.endswith("eren") and word[-5] not in "dgvw":
+            forms.append(word[:-4] + "atie")  # not for "jongeren", "ouderen", "leveren"
+    return forms
+
+
+_LONG_VOWEL_AFTER_I = re.compile(r"(?<=i)([aeo])\1(?=l$)")
+_SHORT_VOWEL_AFTER_I = re.compile(r"(?<=i)([aeo])(?=l$)")
+
+
+def _long_vowel_variants(stemmed: str) -> list[str]:
+    """Snowball undoubles the vowel of a last syllable ("structureel" → "structurel", as
+    "structurele") but not after an i, so "sociaal"/"sociale", "financieel"/"financiële" and
+    "provinciaal"/"provinciale" would not meet: look both spellings up. Likewise stem() drops the
+    s of "advies" (as of "subsidies") but keeps it in "adviezen" → "advies"."""
+    if stemmed.endswith("ies") and len(stemmed) > 5:
+        return [stemmed[:-1]]  # "adviezen" → "advies", but "advies" → "advie" (stem)
+    if len(stemmed) < 5:
+        return []
+    if _LONG_VOWEL_AFTER_I.search(stemmed):
+        return [_LONG_VOWEL_AFTER_I.sub(r"\1", stemmed)]
+    if _SHORT_VOWEL_AFTER_I.search(stemmed):
+        return [_SHORT_VOWEL_AFTER_I.sub(r"\1\1", stemmed)]
+    return []
 
 
 @functools.lru_cache(maxsize=50_000)

@@ -184,6 +184,28 @@ def test_words_written_apart_or_as_other_compounds_are_found(client, corpus):
 
 
 @pytest.mark.django_db
+def test_joined_hyphenated_and_inflected_forms_are_found(client, corpus):
+    KnowledgeProductFactory(title="E-health voor ouderen", summary="Beeldbellen met de wijkverpleging.")
+    KnowledgeProductFactory(title="Afval scheiden in hoogbouw", summary="Containers voor gft bij flats.")
+    KnowledgeProductFactory(
+        title="Windmolen op een bedrijventerrein", summary="Lokaal eigendom van de regio's."
+    )
+    indexing.rebuild(keys=["kennisproduct"])
+    assert "E-health voor ouderen" in titles(search(client, q="ehealth"))
+    assert "Afval scheiden in hoogbouw" in titles(search(client, q="afvalscheiding"))  # the s is the tail's
+    assert "Windmolen op een bedrijventerrein" in titles(search(client, q="windmolens regios"))
+    assert "De Omgevingswet voor raadsleden" in titles(search(client, q="raadslid"))
+
+
+@pytest.mark.django_db
+def test_a_typo_in_the_tail_of_a_known_compound_still_finds_its_head(client, corpus):
+    # Spelling suggestions come from titles; "jeugdhulp" is only in a summary.
+    KnowledgeProductFactory(title="Wachtlijsten terugdringen", summary="Sneller jeugdhulp voor gezinnen.")
+    indexing.rebuild(keys=["kennisproduct"])
+    assert "Wachtlijsten terugdringen" in titles(search(client, q="jeugdhlup"))
+
+
+@pytest.mark.django_db
 def test_state_lives_in_the_url_and_pages_keep_it(client, corpus):
     for number in range(25):
         KnowledgeProductFactory(title=f"Wonen en zorg {number}", summary="Wonen met zorg in de wijk.")

@@ -113,3 +113,82 @@ def test_unknown_compounds_are_cut_in_two_parts():
     assert ("cyber", "aanval") in text.compound_splits("cyberaanval")
     assert text.compound_splits("jeugdzorg") == ()  # a known compound
     assert text.compound_splits("woonwijk") == (("woon", "wijk"),)
+
+
+def _finds(query_word: str, written: str) -> bool:
+    """Whether `query_word` finds `written` as the engine compares them: a stem or other form of
+    the query word equals an indexed term, or (four letters or more) starts it."""
+    forms = (text.stem(query_word), *text.query_variants(query_word))
+    terms = text.index_terms(written)
+    return any(
+        term == form or (len(form) >= text.MIN_PREFIX_CHARS and term.startswith(form))
+        for form in forms
+        for term in terms
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        # Diminutives, which Snowball leaves alone.
+        ("tuintjes", "tuinen"),
+        ("huisjes", "huizen"),
+        ("boompje", "bomen"),
+        ("woninkje", "woningen"),
+        ("regentonnetje", "regentonnen"),
+        ("straatje", "straten"),
+        # Plurals in -s that Snowball keeps, against their singulars.
+        ("regios", "regio"),
+        ("analyses", "analyse"),
+        ("websites", "website"),
+        ("windmolens", "windmolen"),
+        ("adviezen", "advies"),
+        # Irregular and Latin plurals.
+        ("raadsleden", "raadslid"),
+        ("raadslid", "raadsleden"),
+        ("binnensteden", "binnenstad"),
+        ("stad", "steden"),
+        ("kinderen", "kind"),
+        ("musea", "museum"),
+        ("criteria", "criterium"),
+        ("politici", "politicus"),
+        # Nouns and verbs or adjectives of one stem.
+        ("isolatie", "isoleren"),
+        ("participeren", "participatie"),
+        ("economie", "economische"),
+        # -iaal and -ieel, whose vowel Snowball does not undouble after the i.
+        ("sociaal", "sociale"),
+        ("sociale", "sociaal"),
+        ("financieel", "financiële"),
+        ("provinciale", "provinciaal"),
+    ],
+)
+def test_other_word_forms_find_each_other(typed, written):
+    assert _finds(typed, written)
+
+
+def test_other_forms_are_not_looked_up_where_they_would_find_other_words():
+    assert text.query_variants("proces") == ()  # not "proc", the start of "procent"
+    assert text.query_variants("status") == ()
+    assert text.query_variants("jongeren") == ()  # no "jongatie"
+    assert text.query_variants("gemeenten") == ()
+
+
+def test_an_apostrophe_plural_belongs_to_its_word():
+    assert text.words("De regio's, cao's en GGD'en") == ["de", "regio", "cao", "en", "ggd"]
+    assert text.words("'s-Hertogenbosch, zo'n plan") == ["s", "hertogenbosch", "zo", "n", "plan"]
+    assert _finds("regios", "de regio's")
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("ehealth", "E-health"),
+        ("wooverzoek", "Woo-verzoeken"),
+        ("wmoloket", "het Wmo-loket"),
+        ("email", "e-mail"),
+    ],
+)
+def test_hyphenated_words_are_also_indexed_as_one_word(typed, written):
+    assert _finds(typed, written)
+    assert _finds(written.split()[-1].split("-")[-1], written)  # the parts stay findable
