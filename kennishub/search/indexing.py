@@ -64,6 +64,7 @@ def _documents_for(kind: registry.Kind, objs: Iterable[models.Model]) -> Iterato
             stemmed_text=text.index_text(
                 f"{result.title} {result.summary} {facet_words} {result.body[:BODY_INDEX_CHARS]}"
             ),
+            terms_version=text.TERMS_VERSION,
         )
         yield document, facets
 
@@ -81,7 +82,7 @@ def _write(kind: registry.Kind, objs: Iterable[models.Model]) -> int:
         unique_fields=["kind", "object_id"],
         update_fields=[
             "title", "url", "summary", "body", "meta", "date", "is_archived", "stemmed_title",
-            "stemmed_text", "indexed_at",
+            "stemmed_text", "indexed_at", "terms_version",
         ],
     )  # fmt: skip
     if any(document.pk is None for document in documents):  # databases that return no ids
@@ -165,6 +166,34 @@ def rebuild(*, keys: Iterable[str] | None = None, progress: Callable[[str, int],
         known = [kind.key for kind in registry.kinds()]
         _delete_documents(SearchDocument.objects.exclude(kind__in=known))
     return total
+
+
+def reindex_outdated(*, limit: int = CHUNK_SIZE) -> int:
+    """Re-index up to `limit` documents made under an older text.TERMS_VERSION; returns how many
+    were handled (re-indexed, or dropped when their object is no longer public).
+
+    After an upgrade that changes the indexed terms the background job calls this until nothing is
+    left, so no one has to remember ``rebuild_search_index``; search answers from the old terms
+    meanwhile (they differ only in details).
+    """
+    outdated = list(
+        SearchDocument.objects.filter(terms_version__lt=text.TERMS_VERSION)
+        .order_by("pk")
+        .values_list("kind", "object_id")[:limit]
+    )
+    by_kind: dict[str, list[str]] = {}
+    for kind_key, object_id in outdated:
+        by_kind.setdefault(kind_key, []).append(object_id)
+    for kind_key, object_ids in by_kind.items():
+        kind = registry.get(kind_key)
+        objs = list(kind.queryset().filter(pk__in=object_ids)) if kind else []
+        written = {str(obj.pk) for obj in objs}
+        if objs:
+            _write(kind, objs)
+        gone = [object_id for object_id in object_ids if object_id not in written]
+        if gone:
+            _delete_documents(SearchDocument.objects.filter(kind=kind_key, object_id__in=gone))
+    return len(outdated)
 
 
 def _schedule(kind_key: str, pk) -> None:

@@ -37,6 +37,8 @@ class SearchDocument(index.Indexed, models.Model):
     stemmed_title = models.TextField(blank=True)
     stemmed_text = models.TextField(blank=True)
     indexed_at = models.DateTimeField(_("indexed at"), auto_now=True)
+    # text.TERMS_VERSION when the stemmed text was made; older documents are re-indexed.
+    terms_version = models.PositiveSmallIntegerField(_("terms version"), default=0)
 
     search_fields = [
         _StemmedField("title", source="stemmed_title"),
@@ -48,7 +50,10 @@ class SearchDocument(index.Indexed, models.Model):
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique")]
-        indexes = [models.Index(fields=["date"], name="search_doc_date")]
+        indexes = [
+            models.Index(fields=["date"], name="search_doc_date"),
+            models.Index(fields=["terms_version"], name="search_doc_terms_version"),
+        ]
 
     def __str__(self) -> str:
         return self.title

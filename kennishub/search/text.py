@@ -19,6 +19,11 @@ import unicodedata
 import Stemmer
 
 STEMMER_ALGORITHM = "dutch_porter"
+# Raise this whenever a change here alters what index_terms() stores for some text (a new
+# normalisation, another stemmer): documents indexed under an older version are re-indexed by
+# the background job ``search.tasks.reindex_outdated_documents``, a chunk at a time, while search
+# keeps answering from the old terms. 2: apostrophe endings, hyphenated words also as one word.
+TERMS_VERSION = 2
 MIN_COMPOUND_PART = 4
 # A query term of this length or more also matches longer words that start with it (query.py).
 MIN_PREFIX_CHARS = 4
