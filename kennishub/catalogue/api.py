@@ -136,6 +136,20 @@ class CourseSerializer(serializers.ModelSerializer):
     ledenprijs = serializers.DecimalField(
         source="member_price", max_digits=10, decimal_places=2, allow_null=True
     )
+    vanafprijs = serializers.DecimalField(
+        source="lowest_price",
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Lowest price of a run, as the provider states it; vanafprijs_btw says which."),
+    )
+    vanafprijs_btw = serializers.ChoiceField(
+        source="lowest_price_vat",
+        choices=[("excl", _("excluding VAT")), ("incl", _("including VAT"))],
+        allow_null=True,
+        read_only=True,
+        help_text=_("Whether the lowest price is excluding or including VAT; never converted."),
+    )
     volgende_start = serializers.DateField(source="next_start", allow_null=True)
     uitvoeringen = RunFieldsSerializer(source="runs", many=True, read_only=True)
 
@@ -160,6 +174,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "status",
             "collectief",
             "ledenprijs",
+            "vanafprijs",
+            "vanafprijs_btw",
             "volgende_start",
             "uitvoeringen",
         ]

@@ -57,11 +57,20 @@ def course(course: Course, request) -> dict:
                     "addressCountry": "NL",
                 },
             }
-        if run.price_excl_vat is not None:
+        if run.price_excl_vat is not None or run.price_incl_vat is not None:
+            # The price as the feed states it, saying whether VAT is in it; never a guessed rate.
+            includes_vat = run.price_incl_vat is not None
+            price = str(run.price_incl_vat if includes_vat else run.price_excl_vat)
             instance["offers"] = {
                 "@type": "Offer",
-                "price": str(run.price_incl_vat if run.price_incl_vat is not None else run.price_excl_vat),
+                "price": price,
                 "priceCurrency": "EUR",
+                "priceSpecification": {
+                    "@type": "PriceSpecification",
+                    "price": price,
+                    "priceCurrency": "EUR",
+                    "valueAddedTaxIncluded": includes_vat,
+                },
                 "url": run.url or course.url or url,
             }
         instances.append(instance)

@@ -10,6 +10,7 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kennishub.core import audit, progress
 from kennishub.core.exceptions import DomainError
@@ -255,7 +256,7 @@ def _course_fields(record: CourseRecord) -> dict:
     starts = [r.start_date for r in record.runs if r.start_date and r.status != CourseRun.Status.CANCELLED]
     today = timezone.localdate()
     upcoming = [d for d in starts if d >= today]
-    prices = [r.price_excl_vat for r in record.runs if r.price_excl_vat is not None]
+    lowest_price, includes_vat = _lowest_price(record.runs)
     return {
         "code": record.code,
         "title": record.title,
@@ -274,8 +275,25 @@ def _course_fields(record: CourseRecord) -> dict:
         "accreditation": record.accreditation,
         "certificate": record.certificate,
         "next_start": min(upcoming) if upcoming else None,
-        "lowest_price": min(prices) if prices else None,
+        "lowest_price": lowest_price,
+        "lowest_price_includes_vat": includes_vat,
     }
+
+
+def _lowest_price(runs) -> tuple[Decimal | None, bool]:
+    """The lowest price of `runs` as stated, and whether it includes VAT.
+
+    A run counts with its price excluding VAT, or including VAT when the feed gives only that (an
+    OOAPI ``amount`` alone, a spreadsheet with only ``prijs_incl_btw``). On equal amounts the price
+    excluding VAT wins. No VAT rate is ever guessed to turn one into the other, so a course priced
+    only including VAT sorts and filters on that price, and says so wherever it is shown.
+    """
+    stated = [
+        (run.price_excl_vat, False) if run.price_excl_vat is not None else (run.price_incl_vat, True)
+        for run in runs
+        if run.price_excl_vat is not None or run.price_incl_vat is not None
+    ]
+    return min(stated) if stated else (None, False)
 
 
 COURSE_FIELDS = [*_course_fields(CourseRecord(external_id="", title="")).keys(), "content_hash", "status"]
@@ -308,8 +326,10 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
     unchanged is not written at all, so a re-run leaves the database exactly as the first run did.
     Courses of the channel missing from the feed get ``missing_since``; once missing longer than the
     feed's grace period (immediately without a feed) they are withdrawn ("niet meer aangeboden"),
-    never deleted. A rejected record keeps its course as it was. With ``run.dry_run`` every write
-    is rolled back and only the report is kept.
+    never deleted. A rejected record keeps its course as it was. A feed without one usable record
+    that would take offered courses from the channel raises FeedRefused (nothing written, the
+    rejections kept in the report): an empty or broken export never withdraws a whole channel.
+    With ``run.dry_run`` every write is rolled back and only the report is kept.
     """
     now = now or timezone.now()
     provider, channel = run.provider, run.channel
@@ -344,6 +364,11 @@ def apply_harvest(*, run: HarvestRun, result: ParseResult, now=None) -> HarvestR
                 transaction.on_commit(partial(index_courses.enqueue, changed_ids))
     except _DryRunRollback:
         _record_report(run, counts, rejections, now)
+    except FeedRefused:
+        # Nothing was written; keep why the records were rejected next to the refusal's reason.
+        run.rejected, run.rejections = len(rejections), _stored_rejections(rejections)
+        run.save(update_fields=["rejected", "rejections"])
+        raise
     if run.job:
         progress.finish(run.job, message=_report_line(run))
     return run
@@ -386,7 +411,8 @@ def _prepare(run: HarvestRun, result: ParseResult, default_themes: list[int]):
                 continue
             seen.add(item.external_id)
         else:
-            content_hash = hashlib.sha256(f"{item.content_hash()}|{salt}".encode()).hexdigest()
+            source = f"{item.content_hash()}|{salt}|{PARSER_VERSION}"
+            content_hash = hashlib.sha256(source.encode()).hexdigest()
             seen.add(item.external_id)
         pending.append((item, content_hash))
     if run.job:
@@ -469,6 +495,8 @@ def _write(
     finally:
         reporter.close()
     seen = built | skipped | {r.external_id or r.record for r in rejections}
+    if not built and not skipped:
+        _refuse_emptying(existing, seen)
     withdrawn_ids = _withdraw_missing(existing, seen, counts, grace, now)
     changed += withdrawn_ids
     if changed:
@@ -600,6 +628,31 @@ def _write_runs(written, lookup: _Lookup, updated_ids: set[int]) -> None:
         CourseRun.objects.bulk_create(creates, batch_size=1000)
 
 
+def _refuse_emptying(existing, seen) -> None:
+    """Refuse a feed without one usable course that would take offered courses from the channel.
+
+    An empty feed, or one whose every record is rejected, is far more often a broken export than a
+    provider stopping altogether: counting its courses as gone would withdraw the whole channel
+    (at once without a grace period). Courses whose rejected records name them are kept anyway.
+    """
+    at_stake = sum(
+        1
+        for external_id, (_pk, _hash, status, _missing, _slug) in existing.items()
+        if status == Course.Status.OFFERED and external_id not in seen
+    )
+    if at_stake:
+        raise FeedRefused(
+            ngettext(
+                "The feed holds no course we can use, so its %(count)s course on offer would be "
+                "withdrawn. Nothing has been changed; check the feed and harvest it again.",
+                "The feed holds no course we can use, so all %(count)s of its courses on offer would "
+                "be withdrawn. Nothing has been changed; check the feed and harvest it again.",
+                at_stake,
+            )
+            % {"count": at_stake}
+        )
+
+
 def _withdraw_missing(existing, seen, counts: _Counts, grace, now) -> list[int]:
     first_missing, withdraw = [], []
     for external_id, (pk, _hash, status, missing_since, _slug) in existing.items():
@@ -660,12 +713,16 @@ def _record_report(run: HarvestRun, counts: _Counts, rejections, now) -> None:
     run.created, run.updated, run.unchanged = counts.created, counts.updated, counts.unchanged
     run.missing, run.withdrawn = counts.missing, counts.withdrawn
     run.rejected = len(rejections)
-    run.rejections = [
-        {"record": r.record, "field": r.field, "reason": r.reason} for r in rejections[:MAX_STORED_REJECTIONS]
-    ]
+    run.rejections = _stored_rejections(rejections)
     run.status = HarvestRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save()
+
+
+def _stored_rejections(rejections) -> list[dict]:
+    return [
+        {"record": r.record, "field": r.field, "reason": r.reason} for r in rejections[:MAX_STORED_REJECTIONS]
+    ]
 
 
 def _report_line(run: HarvestRun) -> str:

@@ -117,8 +117,10 @@ class CourseRecord:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-# Bump when a parser starts reading the same source differently: every record is then rebuilt once.
-PARSER_VERSION = "1"
+# Bump when a parser starts reading the same source differently, or a harvest stores a record
+# differently: every record is then rebuilt once. 2: amounts that read two ways are rejected, and a
+# price including VAT alone gives the course its lowest price.
+PARSER_VERSION = "2"
 
 
 @dataclass
@@ -517,25 +519,76 @@ def parse_date(value, field_name: str) -> date | None:
     raise RecordError(field_name, _("“%(value)s” is no date; use YYYY-MM-DD.") % {"value": text[:40]})
 
 
-def parse_decimal(value, field_name: str, *, minimum: Decimal = Decimal(0)) -> Decimal | None:
+# How a format writes numbers as text, for ``parse_decimal``.
+POINT_DECIMALS = "point"  # OOAPI, EDU-DEX, schema.org: "1195.00"; their specifications know no grouping
+DUTCH_DECIMALS = "dutch"  # Dutch spreadsheets and display texts: "1.195,00"; a dot groups thousands
+_THREE_DIGITS = re.compile(r"^[1-9]\d{0,2}$")  # what stands before a first thousands separator
+
+
+def parse_decimal(value, field_name: str, *, notation: str, minimum: Decimal = Decimal(0)) -> Decimal | None:
+    """Read an amount or a number of hours, to two decimals, or reject it; never guess.
+
+    A number (JSON number, spreadsheet cell) is taken as it is. Text may carry "€" and spaces:
+
+    - with both a comma and a dot, the last one separates the decimals ("1.195,00", "1,195.00");
+    - the same sign more than once groups thousands ("1.195.000");
+    - one sign followed by one or two digits separates the decimals ("1195,5", "1195.50");
+    - one sign followed by exactly three digits ("1,195", "1.195") is ambiguous: a thousands
+      separator or three decimals. ``notation`` decides by the format's own rules: with
+      ``DUTCH_DECIMALS`` a dot groups thousands, so "1.195" is 1195; a comma there, and either sign
+      with ``POINT_DECIMALS`` (whose specifications write "1195.00" and know no grouping), rejects
+      the record, naming the field: "1,195" could be 1195 or 1.195, and a wrong price misleads.
+
+    A number with more than two decimals that rounding would change is rejected as well.
+    """
     if value in (None, ""):
         return None
-    text = str(value).strip().replace("€", "").replace(" ", "")
-    if "," in text and "." in text:  # 1.195,00 (Dutch) or 1,195.00 (English)
-        text = (
-            text.replace(".", "").replace(",", ".")
-            if text.rfind(",") > text.rfind(".")
-            else text.replace(",", "")
-        )
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        text = str(value)
     else:
-        text = text.replace(",", ".")
+        text = re.sub(r"[\s€]", "", str(value))
+        if "," in text and "." in text:  # 1.195,00 (Dutch) or 1,195.00 (English)
+            decimal_sign = "," if text.rfind(",") > text.rfind(".") else "."
+            group_sign = "." if decimal_sign == "," else ","
+            text = text.replace(group_sign, "").replace(decimal_sign, ".")
+        elif "," in text or "." in text:
+            sign = "," if "," in text else "."
+            whole, _sep, tail = text.rpartition(sign)
+            if text.count(sign) > 1:
+                text = text.replace(sign, "")
+            elif len(tail) == 3 and _THREE_DIGITS.match(whole.lstrip("+-") or "x"):
+                if not (notation == DUTCH_DECIMALS and sign == "."):
+                    raise RecordError(field_name, _ambiguous(value, notation))
+                text = whole + tail
+            else:
+                text = text.replace(sign, ".")
     try:
         number = Decimal(text)
     except InvalidOperation as error:
         raise RecordError(field_name, _("“%(value)s” is no number.") % {"value": str(value)[:40]}) from error
     if not number.is_finite() or number < minimum or number >= Decimal("1e9"):
         raise RecordError(field_name, _("“%(value)s” is out of range.") % {"value": str(value)[:40]})
-    return number.quantize(Decimal("0.01"))
+    rounded = number.quantize(Decimal("0.01"))
+    if rounded != number:
+        raise RecordError(
+            field_name,
+            _("“%(value)s” has more than two decimals; give at most two (cents).")
+            % {"value": str(value)[:40]},
+        )
+    return rounded
+
+
+def _ambiguous(value, notation: str) -> str:
+    if notation == DUTCH_DECIMALS:
+        advice = _("write decimals with a comma and thousands with a dot, for example 1.195 or 1195,00")
+    else:
+        advice = _(
+            "write the number with a decimal point and without thousands separator, for example 1195.00"
+        )
+    return _("“%(value)s” can be read in two ways (thousands or decimals); %(advice)s.") % {
+        "value": str(value)[:40],
+        "advice": advice,
+    }
 
 
 def parse_int(value, field_name: str) -> int | None:

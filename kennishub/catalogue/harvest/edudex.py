@@ -8,6 +8,10 @@ shape as the JSON form, so one function builds a record from either.
 
 A file may hold one program, several programs (a JSON list, ``{"programs": [...]}`` or an XML root
 wrapping ``program`` elements), or be a directory that lists program and sub-directory URLs.
+
+Amounts, VAT percentages and study loads are decimals with a decimal point (``POINT_DECIMALS``), as
+in the schema: "1195.00". One with a single separator and three digits after it ("1,195", "1.195")
+could be 1195 or 1.195 and rejects its program, naming the field.
 """
 
 import hashlib
@@ -29,6 +33,7 @@ from .base import (
     KIND_PROGRAMME,
     KIND_TRAINING,
     ONLINE,
+    POINT_DECIMALS,
     RUN_CANCELLED,
     RUN_CLOSED,
     RUN_OPEN,
@@ -206,7 +211,7 @@ def _price(costs, field_name) -> tuple[Decimal | None, Decimal | None]:
             continue
         if _first(cost, "isRequiredCost") is not None and not _bool(_first(cost, "isRequiredCost")):
             continue
-        amount = parse_decimal(_loc(cost, "amount"), f"{field_name}[{index}].amount")
+        amount = parse_decimal(_loc(cost, "amount"), f"{field_name}[{index}].amount", notation=POINT_DECIMALS)
         if amount is None:
             raise RecordError(f"{field_name}[{index}].amount", _("A cost needs an amount."))
         currency = _loc(cost, "currency") or "EUR"
@@ -214,8 +219,12 @@ def _price(costs, field_name) -> tuple[Decimal | None, Decimal | None]:
             raise RecordError(f"{field_name}[{index}].currency", _("We only show prices in euros (EUR)."))
         found = True
         excl += amount
-        vat = parse_decimal(_loc(cost, "amountVAT"), f"{field_name}[{index}].amountVAT")
-        percentage = parse_decimal(_loc(cost, "VATPercentage"), f"{field_name}[{index}].VATPercentage")
+        vat = parse_decimal(
+            _loc(cost, "amountVAT"), f"{field_name}[{index}].amountVAT", notation=POINT_DECIMALS
+        )
+        percentage = parse_decimal(
+            _loc(cost, "VATPercentage"), f"{field_name}[{index}].VATPercentage", notation=POINT_DECIMALS
+        )
         if vat is not None:
             incl += amount + vat
         elif percentage is not None:
@@ -330,9 +339,9 @@ def _study_load(curriculum) -> Decimal | None:
     if isinstance(load, dict) and "_text" in load:  # XML: <studyLoad period="program">24</studyLoad>
         if load.get("period", "program") != "program":
             return None
-        return parse_decimal(load["_text"], "programCurriculum.studyLoad")
+        return parse_decimal(load["_text"], "programCurriculum.studyLoad", notation=POINT_DECIMALS)
     if isinstance(load, dict) and "program" in load:  # JSON: {"program": 24}
-        return parse_decimal(_text(load["program"]), "programCurriculum.studyLoad")
+        return parse_decimal(_text(load["program"]), "programCurriculum.studyLoad", notation=POINT_DECIMALS)
     return None
 
 

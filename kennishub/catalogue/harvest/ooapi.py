@@ -4,6 +4,11 @@ Accepted documents: one ``Course`` (optionally with ``offerings`` embedded, as `
 gives them, either a list or a page ``{"items": [...]}``), or a list or page of courses and course
 offerings together. An offering belongs to the course named in its ``course`` property, or embedded
 there (``?expand=course``); an offering whose course is not in the document is rejected.
+
+Amounts and study loads are numbers with a decimal point, as the specification writes them
+(``POINT_DECIMALS``): "1195.00". An amount written as text with one separator and three digits
+after it ("1,195" or "1.195") could be 1195 or 1.195 and rejects its course, naming the field; only
+``displayAmount``, a text for people, is read the Dutch way ("€ 1.195,00").
 """
 
 from decimal import Decimal
@@ -15,8 +20,10 @@ from . import registry
 from .base import (
     BLENDED,
     CLASSROOM,
+    DUTCH_DECIMALS,
     KIND_TRAINING,
     ONLINE,
+    POINT_DECIMALS,
     CourseRecord,
     FeedRefused,
     ParseResult,
@@ -84,12 +91,16 @@ EUROS = {"EUR", "EURO", "€"}
 
 def _cost(cost: dict, field_name: str) -> tuple[Decimal | None, Decimal | None]:
     """One OOAPI ``Cost``: (excluding VAT, including VAT), either None when the feed does not say."""
-    amount = parse_decimal(cost.get("amount"), f"{field_name}.amount")
+    amount = parse_decimal(cost.get("amount"), f"{field_name}.amount", notation=POINT_DECIMALS)
     if amount is None and cost.get("displayAmount"):
         # Only a formatted text such as "€ 1.250,00"; parse_decimal reads the Dutch notation.
-        amount = parse_decimal(_text(cost.get("displayAmount")), f"{field_name}.displayAmount")
-    vat = parse_decimal(cost.get("vatAmount"), f"{field_name}.vatAmount")
-    without = parse_decimal(cost.get("amountWithoutVat"), f"{field_name}.amountWithoutVat")
+        amount = parse_decimal(
+            _text(cost.get("displayAmount")), f"{field_name}.displayAmount", notation=DUTCH_DECIMALS
+        )
+    vat = parse_decimal(cost.get("vatAmount"), f"{field_name}.vatAmount", notation=POINT_DECIMALS)
+    without = parse_decimal(
+        cost.get("amountWithoutVat"), f"{field_name}.amountWithoutVat", notation=POINT_DECIMALS
+    )
     if amount is None and without is not None and vat is not None:
         amount = without + vat
     if amount is None and without is None:
@@ -177,9 +188,9 @@ def _course(course, offerings: list) -> CourseRecord:
     load = course.get("studyLoad") or {}
     hours = None
     if isinstance(load, dict) and load.get("studyLoadUnit") == "hour":
-        hours = parse_decimal(load.get("value"), "studyLoad.value")
+        hours = parse_decimal(load.get("value"), "studyLoad.value", notation=POINT_DECIMALS)
     elif isinstance(load, dict) and load.get("studyLoadUnit") == "ects":
-        ects = parse_decimal(load.get("value"), "studyLoad.value")
+        ects = parse_decimal(load.get("value"), "studyLoad.value", notation=POINT_DECIMALS)
         hours = ects * 28 if ects is not None else None  # 1 EC = 28 hours (WHW art. 7.4)
     runs = [_offering(offering, index) for index, offering in enumerate(offerings)]
     if len({r.external_id for r in runs}) != len(runs):

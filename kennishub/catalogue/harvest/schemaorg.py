@@ -19,6 +19,7 @@ from .base import (
     CLASSROOM,
     KIND_TRAINING,
     ONLINE,
+    POINT_DECIMALS,
     CourseRecord,
     FeedRefused,
     ParseResult,
@@ -130,7 +131,11 @@ def _instance(instance, index, course_id) -> RunRecord:
     elif location:
         place = {"location_name": clean_text(location, limit=200)}
     offers = [o for o in _list(instance.get("offers")) if isinstance(o, dict)]
-    price = parse_decimal(offers[0].get("price"), f"{field_name}.offers.price") if offers else None
+    price = (
+        parse_decimal(offers[0].get("price"), f"{field_name}.offers.price", notation=POINT_DECIMALS)
+        if offers
+        else None
+    )
     # Identify a run by its @id, else by its place in time: a page has no other stable key.
     run_id = (
         clean_text(instance.get("@id") or instance.get("identifier"), limit=200)
@@ -171,7 +176,9 @@ def _course(course) -> CourseRecord:
     if len({r.external_id for r in runs}) != len(runs):
         raise RecordError("hasCourseInstance", _("Two course instances are the same."))
     offers = [o for o in _list(course.get("offers")) if isinstance(o, dict)]
-    course_price = parse_decimal(offers[0].get("price"), "offers.price") if offers else None
+    course_price = (
+        parse_decimal(offers[0].get("price"), "offers.price", notation=POINT_DECIMALS) if offers else None
+    )
     if offers and (offers[0].get("priceCurrency") or "EUR").upper() != "EUR":
         raise RecordError("offers.priceCurrency", _("We only show prices in euros (EUR)."))
     for run in runs:
@@ -189,7 +196,7 @@ def _course(course) -> CourseRecord:
         level=clean_text(course.get("educationalLevel"), limit=50)
         if isinstance(course.get("educationalLevel"), str)
         else "",
-        study_load_hours=parse_decimal(hours, "courseWorkload") if hours else None,
+        study_load_hours=parse_decimal(hours, "courseWorkload", notation=POINT_DECIMALS) if hours else None,
         language=clean_text(course.get("inLanguage"), limit=10),
         url=check_url(course.get("url") or "", "url"),
         keywords=unique(str(course.get("keywords", "")).split(",")) if course.get("keywords") else [],

@@ -9,6 +9,10 @@ One row per run; rows with the same ``opleiding_id`` form one course, whose own 
 its first row. A row without ``startdatum`` is a course without a scheduled run ("op aanvraag").
 A rejection names the row as "regel N": the line of the CSV file on which the record starts (a
 quoted cell may span lines), or the row number of the sheet, counting the first line as 1.
+
+Numbers are read the Dutch way (``DUTCH_DECIMALS``): a comma separates decimals and a dot groups
+thousands, so "1.195" is 1195 and "1195,50" is 1195.50; "1,195" could mean either and rejects its
+row, naming the column. A number cell of a workbook is read as the same text Excel shows.
 """
 
 import csv
@@ -22,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from . import registry
 from .base import (
     COURSE_KINDS,
+    DUTCH_DECIMALS,
     RUN_FORMATS,
     CourseRecord,
     FeedRefused,
@@ -145,6 +150,15 @@ def _rows_from_csv(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
+def _cell_text(cell) -> str:
+    """A cell as the text a Dutch spreadsheet shows: a number cell 1.195 reads "1,195", never 1195."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else str(cell).replace(".", ",")
+    return str(cell)
+
+
 def _rows_from_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     """Each row of the first sheet with its row number."""
     from openpyxl import load_workbook  # openpyxl reads its XML through defusedxml when installed
@@ -159,7 +173,7 @@ def _rows_from_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
         # ("A1"): the rows beyond it would be skipped and their courses seem gone from the feed.
         sheet.reset_dimensions()
         rows = [
-            (number, ["" if cell is None else str(cell) for cell in row])
+            (number, [_cell_text(cell) for cell in row])
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
         workbook.close()
@@ -194,7 +208,9 @@ def _course_from_row(row: dict, line: int) -> CourseRecord:
         description=clean_text(row.get("omschrijving")),
         kind=kind,
         level=clean_text(row.get("niveau"), limit=50),
-        study_load_hours=parse_decimal(row.get("studiebelasting_uren"), "studiebelasting_uren"),
+        study_load_hours=parse_decimal(
+            row.get("studiebelasting_uren"), "studiebelasting_uren", notation=DUTCH_DECIMALS
+        ),
         language=clean_text(row.get("taal"), limit=10),
         url=check_url(row.get("website", ""), "website"),
         themes=unique(row.get("themas", "").split("|")),
@@ -224,8 +240,8 @@ def _run_from_row(row: dict, line: int) -> RunRecord | None:
         city=clean_text(row.get("plaats"), limit=100),
         language=clean_text(row.get("taal"), limit=10),
         seats=parse_int(row.get("plaatsen"), "plaatsen"),
-        price_excl_vat=parse_decimal(row.get("prijs_excl_btw"), "prijs_excl_btw"),
-        price_incl_vat=parse_decimal(row.get("prijs_incl_btw"), "prijs_incl_btw"),
+        price_excl_vat=parse_decimal(row.get("prijs_excl_btw"), "prijs_excl_btw", notation=DUTCH_DECIMALS),
+        price_incl_vat=parse_decimal(row.get("prijs_incl_btw"), "prijs_incl_btw", notation=DUTCH_DECIMALS),
         url=check_url(row.get("inschrijflink", ""), "inschrijflink"),
     )
     check_dates(run, "einddatum")

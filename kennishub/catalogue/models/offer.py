@@ -129,9 +129,13 @@ class Course(index.Indexed, models.Model):
     # Denormalised from the runs at each harvest, so the catalogue filters and sorts without joins.
     # next_start is the first upcoming run (None without one; the daily refresh_next_starts moves it).
     next_start = models.DateField(_("next start"), null=True, blank=True, db_index=True)
+    # The lowest price a run states: each run counts with its price excluding VAT, or including VAT
+    # when the feed gives only that; the flag says which one this is. We never work one out from the
+    # other with a guessed VAT rate.
     lowest_price = models.DecimalField(
         _("lowest price"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    lowest_price_includes_vat = models.BooleanField(_("lowest price includes VAT"), default=False)
     # The same without NULLs, kept by the database itself: the catalogue pages through these with a
     # keyset ("after this course"), which a NULL would break.
     sort_start = models.GeneratedField(
@@ -190,6 +194,13 @@ class Course(index.Indexed, models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.status == self.Status.WITHDRAWN
+
+    @property
+    def lowest_price_vat(self) -> str | None:
+        """Whether the lowest price is "excl" or "incl" VAT; None without a price."""
+        if self.lowest_price is None:
+            return None
+        return "incl" if self.lowest_price_includes_vat else "excl"
 
 
 class CourseFacet(models.Model):

@@ -1,5 +1,6 @@
 """Harvesting through the command and the service: idempotent upserts, withdrawal, refusal, reports."""
 
+import hashlib
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -281,3 +282,73 @@ def test_ooapi_prices_reach_the_runs_and_a_price_we_cannot_show_rejects_only_its
         Decimal("950.00"),
         Decimal("960.50"),
     )
+
+
+# --- a feed that would empty its channel -------------------------------------------------------------
+
+EMPTY_DIRECTORY = b'<edudexDirectory xmlns="http://studieData.nl/schema/edudex/directory"></edudexDirectory>'
+ONLY_BROKEN_PROGRAMS = b"<catalogue><program></program><program></program></catalogue>"
+
+
+@pytest.mark.parametrize(
+    ("content", "rejected"),
+    [
+        (b"[]", 0),  # an EDU-DEX JSON list without programs
+        (EMPTY_DIRECTORY, 0),
+        (ONLY_BROKEN_PROGRAMS, 2),  # every program rejected, none naming a course of ours
+    ],
+)
+@pytest.mark.parametrize("grace", [None, timedelta(0), timedelta(days=7)])
+def test_a_feed_without_one_usable_course_is_refused_instead_of_withdrawing_the_channel(
+    provider, content, rejected, grace
+):
+    feed = None if grace is None else FeedFactory(provider=provider, format="edudex", grace_period=grace)
+    first = harvest(provider, "edudex", "edudex/example-program.xml", feed=feed)
+    assert first.status == HarvestRun.Status.SUCCEEDED and first.created == 1
+    report = harvest(provider, "edudex", "x.xml", feed=feed, content=content)
+    assert report.status == HarvestRun.Status.REFUSED
+    assert report.reason.startswith("De feed bevat geen enkele bruikbare opleiding")
+    assert "1 aangeboden opleiding van dit kanaal zou worden ingetrokken" in report.reason
+    assert (report.withdrawn, report.missing, report.rejected) == (0, 0, rejected)
+    course = Course.objects.get()
+    assert (course.status, course.missing_since) == (Course.Status.OFFERED, None)
+    if feed is not None:  # the refused body is not remembered: the same feed is checked again
+        feed.refresh_from_db()
+        assert feed.body_hash == hashlib.sha256(fixture_bytes("edudex/example-program.xml")).hexdigest()
+
+
+def test_an_all_rejected_spreadsheet_is_refused_and_keeps_its_reasons_in_the_report(provider):
+    harvest(provider, "csv", "spreadsheet-example.csv")
+    offered = Course.objects.offered().count()
+    assert offered == 2
+    broken = b"opleiding_id;titel;startdatum\nNIEUW-1;;2026-09-01\n;Zonder id;2026-09-01\n"
+    report = harvest(provider, "csv", "x.csv", content=broken)
+    assert report.status == HarvestRun.Status.REFUSED
+    assert "alle 2 aangeboden opleidingen van dit kanaal zouden worden ingetrokken" in report.reason
+    assert [(r["record"], r["field"]) for r in report.rejections] == [
+        ("regel 2", "titel"),
+        ("regel 3", "opleiding_id"),
+    ]
+    assert Course.objects.offered().count() == offered
+
+
+def test_an_all_rejected_feed_whose_rejections_name_every_course_is_applied_and_keeps_them(provider):
+    harvest(provider, "edudex", "edudex/example-program.json")
+    broken = fixture_bytes("edudex/example-program.json").replace(
+        b'"2026-03-24", "isFinal"', b'"2026-02-01", "isFinal"', 1
+    )
+    report = harvest(provider, "edudex", "x.json", content=broken)
+    assert (report.status, report.rejected, report.withdrawn) == (HarvestRun.Status.SUCCEEDED, 1, 0)
+    assert Course.objects.get().status == Course.Status.OFFERED
+
+
+def test_an_empty_feed_of_a_channel_without_courses_on_offer_is_no_problem(provider):
+    report = harvest(provider, "edudex", "x.json", content=b"[]")
+    assert report.status == HarvestRun.Status.SUCCEEDED and report.created == 0
+
+
+def test_an_empty_ooapi_page_is_refused_by_the_parser_and_withdraws_nothing(provider):
+    harvest(provider, "ooapi", "ooapi/feed-course-with-offering.json")
+    report = harvest(provider, "ooapi", "x.json", content=b'{"items": []}')
+    assert report.status == HarvestRun.Status.REFUSED and "geen OOAPI-opleiding" in report.reason
+    assert Course.objects.get().status == Course.Status.OFFERED

@@ -271,15 +271,15 @@ def test_a_harvest_keeps_the_facets_true_without_a_separate_refresh(client, prov
     assert listed and response.context["page_obj"].paginator.count == listed
     assert {f.value for f in response.context["facets"]["aanbieder"]} == {provider.code}
     assert theme.slug in {f.value for f in response.context["facets"]["thema"]} or not theme.courses.exists()
-    # Withdrawn by a feed that no longer lists them (no grace period without a Feed; a sheet with
-    # only its header is refused, so its one row names no course): gone from the list and the counts.
+    # Withdrawn by a feed that no longer lists them (no grace period without a Feed; a feed without
+    # one usable course is refused, so it lists another): gone from the list and the counts.
     services.harvest(
         services.start_run(provider=provider, format_name="csv", source="x.csv"),
-        content=fixture_bytes("spreadsheet-example.csv").splitlines()[0] + b"\n;Zonder id\n",
+        content=fixture_bytes("spreadsheet-example.csv").splitlines()[0] + b"\nNIEUW-1;Nieuw\n",
     )
     response = client.get(reverse("catalogue:index"))
-    assert response.context["page_obj"].paginator.count == 0
-    assert response.context["facets"]["aanbieder"] == []
+    assert titles(response) == ["Nieuw"] and response.context["page_obj"].paginator.count == 1
+    assert response.context["facets"]["thema"] == []
 
 
 def test_staff_marking_a_course_collective_updates_the_facet(catalogue):
