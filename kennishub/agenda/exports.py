@@ -36,7 +36,7 @@ def rows() -> tuple[list[str], list[list]]:
             f"{r.funder.name}: {r.get_status_display()} ({r.status_date:%Y-%m-%d})"
             for r in cluster.routes.all()
         )
-        themes = ", ".join(t.label for t in cluster.themes.all())
+        themes = ", ".join(t.display_label for t in cluster.themes.all())  # as on the agenda page
         for question in cluster.questions.all():
             body.append(
                 [
@@ -62,13 +62,20 @@ def _safe(value):
     return value
 
 
+def _dutch_number(value):
+    # The CSV has semicolons for Dutch Excel, which reads "3.43" as text (or a date): write "3,43".
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return value
+
+
 def agenda_response(fmt: str) -> HttpResponse:
     header, body = rows()
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(header)
-        writer.writerows([[_safe(v) for v in row] for row in body])
+        writer.writerows([[_dutch_number(_safe(v)) for v in row] for row in body])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         workbook = Workbook()

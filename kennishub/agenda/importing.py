@@ -11,7 +11,8 @@ vraag          yes       the knowledge question, at most 300 characters, no HTML
 toelichting    no        context, at most 4,000 characters, no HTML
 belang         no        why it matters for the municipality, at most 4,000 characters, no HTML
 gemeente       no        CBS code (GM0344, 0344 or 344) or name (any case, with or without
-                         accents or apostrophe; "Den Bosch" and "Den Haag" too); an ambiguous
+                         accents, apostrophe, dots or a leading "Gemeente"; "Bergen (NH)",
+                         "Den Bosch" and "Den Haag" too); an ambiguous
                          name such as "Bergen" or a municipality that no longer exists is refused
 rol            no        ``bestuurlijk`` or ``ambtelijk``
 themas         no        theme slugs, TOOI codes or names, separated by ``;`` or ``|``
@@ -101,6 +102,11 @@ def _key(value: str) -> str:
     return " ".join(fold(value).translate(_APOSTROPHES).split()).replace(" -", "-")
 
 
+def _loose(key: str) -> str:
+    """`key` without the punctuation people drop: "bergen (nh.)" and "Bergen NH" match."""
+    return " ".join(re.sub(r"[().,]", " ", key).split())
+
+
 def _municipalities() -> tuple[dict[str, object], dict[str, list]]:
     """Lookup of every way a municipality may be written, and base names shared by several."""
     lookup: dict[str, object] = {}
@@ -109,6 +115,7 @@ def _municipalities() -> tuple[dict[str, object], dict[str, list]]:
         lookup[municipality.code.lower()] = municipality
         lookup[municipality.cbs_number] = municipality
         lookup[_key(municipality.name)] = municipality
+        lookup.setdefault(_loose(_key(municipality.name)), municipality)
         base = _key(re.sub(r"\s*\(.*\)$", "", municipality.name))
         by_base.setdefault(base, []).append(municipality)
     for alias, code in MUNICIPALITY_ALIASES.items():
@@ -122,7 +129,8 @@ def _find_municipality(value: str, lookup: dict, ambiguous: dict) -> tuple[str, 
     key = _key(value)
     if re.fullmatch(r"(gm)?\s*\d{1,4}", key):  # GM0344, gm344, 0344 or 344 (Excel drops zeros)
         key = key.removeprefix("gm").strip().zfill(4)
-    municipality = lookup.get(key) or lookup.get(key.replace("-", " "))
+    key = re.sub(r"^gemeente\s+", "", key)  # "Gemeente Utrecht", as in a letterhead
+    municipality = lookup.get(key) or lookup.get(key.replace("-", " ")) or lookup.get(_loose(key))
     if municipality is None:
         if key in ambiguous:
             names = ", ".join(f"{m.name} ({m.code})" for m in ambiguous[key])
@@ -136,11 +144,15 @@ def _find_municipality(value: str, lookup: dict, ambiguous: dict) -> tuple[str, 
 
 
 def _rows(text: str):
-    """(line, values) for every record after the header; a broken quote refuses the whole file."""
+    """(line, row, values) for every record, the header first; a broken quote refuses the file.
+
+    `line` counts the file's lines (a text editor's numbers); `row` counts records, which is the
+    row number Excel shows: the two part after a cell holding a line break.
+    """
     first_line = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)  # ties go to the comma
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line = 0
+    line = row_number = 0
     while True:
         start = line + 1
         try:
@@ -158,7 +170,8 @@ def _rows(text: str):
                 )
             raise FileRefused(_("line %(line)d: %(reason)s") % {"line": start, "reason": reason}) from error
         line = reader.line_num
-        yield start, row
+        row_number += 1
+        yield start, row_number, row
 
 
 def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
@@ -167,7 +180,7 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
         raise FileRefused(_("The file is larger than 20 MB."))
     rows = _rows(_decode(data))
     try:
-        _line, raw_header = next(rows)
+        _line, _row, raw_header = next(rows)
     except StopIteration:
         raw_header = []
     header = [name.replace("\u00a0", " ").strip().lower() for name in raw_header]
@@ -201,9 +214,9 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
     for theme in Theme.objects.all():
         themes.update({_key(theme.label): theme, theme.code.lower(): theme, theme.slug: theme})
     records, rejections = [], []
-    seen: dict[str, int] = {}
-    for record_line, row in rows:
-        where = _("line %(line)d") % {"line": record_line}
+    seen: dict[str, str] = {}
+    for record_line, row_number, row in rows:
+        where = _where(record_line, row_number)
         if any(value.strip() for value in row[len(header) :]):
             rejections.append(Rejection(where, _("(row)"), _("This row has more fields than the header.")))
             continue
@@ -231,7 +244,7 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
             problems.append(
                 (
                     "vraag",
-                    _("the same question is already on line %(line)d.") % {"line": seen[question.lower()]},
+                    _("the same question is already on %(where)s.") % {"where": seen[question.lower()]},
                 )
             )
         for column in ("toelichting", "belang"):
@@ -274,7 +287,7 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
         if problems:
             rejections.extend(Rejection(where, column, reason) for column, reason in problems)
             continue
-        seen[question.lower()] = record_line
+        seen[question.lower()] = where
         records.append(
             {
                 "text": question,
@@ -291,7 +304,7 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
         if record["text"].lower() in existing:
             rejections.append(
                 Rejection(
-                    _("line %(line)d") % {"line": seen[record["text"].lower()]},
+                    seen[record["text"].lower()],
                     "vraag",
                     _("this question is already in the agenda (imported before?)."),
                 )
@@ -299,6 +312,13 @@ def parse_questions(data: bytes) -> tuple[list[dict], list[Rejection]]:
     if not records and not rejections:
         raise FileRefused(_("The file holds no questions; only the line with column names was found."))
     return records, rejections
+
+
+def _where(line: int, row: int) -> str:
+    """ "regel 7", or "regel 9 (rij 7 in Excel)" once cells with line breaks shifted the two."""
+    if line == row:
+        return _("line %(line)d") % {"line": line}
+    return _("line %(line)d (row %(row)d in Excel)") % {"line": line, "row": row}
 
 
 def _has_html(value: str) -> bool:

@@ -83,6 +83,11 @@ def moderation_queue() -> QuerySet[Question]:
     )
 
 
+def current_merge_of(question: Question) -> Merge | None:
+    """The merge that holds `question` now (not undone), or None."""
+    return Merge.objects.filter(source=question, undone_at__isnull=True).select_related("target").first()
+
+
 def recent_merges(limit: int = 20) -> QuerySet[Merge]:
     return Merge.objects.select_related("source", "target", "actor").order_by("-created_at")[:limit]
 
@@ -251,6 +256,9 @@ def supported_by(user) -> QuerySet[Support]:
     return (
         Support.objects.filter(member=user)
         .select_related("question", "question__cluster")
+        .prefetch_related(
+            Prefetch("question__cluster__routes", queryset=Route.objects.select_related("funder"))
+        )
         .order_by("-created_at")
     )
 

@@ -264,11 +264,25 @@ def my_questions(request: HttpRequest) -> HttpResponse:
 
 @broker_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request)
+
+
+def _queue_page(request: HttpRequest, refused: Form | None = None) -> HttpResponse:
+    """The moderation queue; after a refused undo it comes back with status 400 and the reason."""
     return render(
         request,
         "agenda/manage/queue.html",
-        {"questions": selectors.moderation_queue(), "merges": selectors.recent_merges()},
+        {"questions": selectors.moderation_queue(), "merges": selectors.recent_merges(), "refused": refused},
+        status=400 if refused is not None else 200,
     )
+
+
+def _refusal(error: DomainError) -> Form:
+    """A form without fields that carries a service's refusal, for the error summary of a page."""
+    form = Form({})
+    form.is_valid()
+    form.add_error(None, error.message)
+    return form
 
 
 @broker_required
@@ -282,6 +296,8 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
     """
     question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
     similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,), key=question.pk)
+    # A merged question leads to the question it went into, and can be taken out again here.
+    merge = selectors.current_merge_of(question) if question.status == Question.Status.MERGED else None
     page_forms = {
         "clarify_form": forms.ClarificationForm(),
         "merge_form": forms.MergeForm(),
@@ -293,7 +309,13 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
     return render(
         request,
         "agenda/manage/question.html",
-        {"question": question, "similar": similar, "refused": refused, **page_forms},
+        {
+            "question": question,
+            "similar": similar,
+            "refused": refused,
+            "merge": merge,
+            **page_forms,
+        },
         status=400 if refused is not None else 200,
     )
 
@@ -363,9 +385,11 @@ def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
     merge = get_object_or_404(Merge, pk=pk)
     if request.method != "POST":  # a reload of the action address leads back to the list
         return redirect("agenda:moderation_queue")
-    _carry_out(
-        request, lambda: services.undo_merge(merge=merge, actor=request.user), _("The merge has been undone.")
-    )
+    try:
+        services.undo_merge(merge=merge, actor=request.user)
+    except DomainError as error:
+        return _queue_page(request, refused=_refusal(error))
+    messages.success(request, _("The merge has been undone."))
     return redirect("agenda:moderation_queue")
 
 
@@ -416,7 +440,8 @@ def _route_update_form(route: Route, data=None) -> forms.RouteUpdateForm:
 def _cluster_page(request: HttpRequest, pk: int, refused: dict[str, Form] | None = None) -> HttpResponse:
     """The cluster page; `refused` maps a form's name to the refused form that replaces its empty twin.
 
-    A route's status form is named `route_<pk>`.
+    A route's status form is named `route_<pk>`; `action` carries the refusal of a button without
+    fields (publish, withdraw, dissolve), shown at the top. A refused page has status 400.
     """
     cluster = selectors.cluster_for_page(pk)
     refused = refused or {}
@@ -445,8 +470,10 @@ def _cluster_page(request: HttpRequest, pk: int, refused: dict[str, Form] | None
             "item": selectors.ranked([cluster])[0],
             "scores": selectors.scores_of(cluster),
             "route_forms": route_forms,
+            "action_refused": refused.get("action"),
             **page_forms,
         },
+        status=400 if refused else 200,
     )
 
 
@@ -468,30 +495,36 @@ def _submit_or_refuse(
 @require_http_methods(["GET", "HEAD", "POST"])
 @broker_required
 def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    cluster = get_object_or_404(Cluster, pk=pk)
     action = CLUSTER_ACTIONS.get(action, "")
+    cluster = Cluster.objects.filter(pk=pk).first()
+    if cluster is None:
+        if action == "dissolve" and request.method == "POST":  # a second tab, or a double click
+            messages.info(request, _("This cluster has already been dissolved."))
+            return redirect("agenda:manage_clusters")
+        raise Http404
     user = request.user
     back = redirect("agenda:manage_cluster", pk=pk)
     if request.method != "POST":  # the address stays in the bar after a refused form
         return back
-    if action == "dissolve":
-        if _carry_out(
-            request,
-            lambda: services.dissolve_cluster(cluster=cluster, actor=user),
-            _("The cluster has been dissolved."),
-        ):
+    if action in ("dissolve", "publish", "unpublish"):
+        try:
+            if action == "dissolve":
+                services.dissolve_cluster(cluster=cluster, actor=user)
+            else:
+                services.publish_cluster(cluster=cluster, actor=user, publish=action == "publish")
+        except DomainError as error:
+            return _cluster_page(request, pk, refused={"action": _refusal(error)})
+        if action == "dissolve":
+            messages.success(request, _("The cluster has been dissolved."))
             return redirect("agenda:manage_clusters")
-        return back
-    if action in ("publish", "unpublish"):
-        publish = action == "publish"
-        _carry_out(
+        messages.success(
             request,
-            lambda: services.publish_cluster(cluster=cluster, actor=user, publish=publish),
             _("The cluster is on the published agenda.")
-            if publish
+            if action == "publish"
             else _("The cluster has been withdrawn from the agenda."),
         )
         return back
+    created = {}  # a split's new cluster: the broker goes on there, to write its cluster question
     # action: (name of the form on the page, the form with the posted data, the service call, success)
     handlers = {
         "save": (
@@ -521,8 +554,11 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "split": (
             "split_form",
             lambda data: forms.SplitForm(data, cluster=cluster, auto_id="split_%s"),
-            lambda d: services.split_cluster(
-                cluster=cluster, questions=d["questions"], actor=user, title=d["title"]
+            lambda d: created.setdefault(
+                "cluster",
+                services.split_cluster(
+                    cluster=cluster, questions=d["questions"], actor=user, title=d["title"]
+                ),
             ),
             _("A new cluster has been made from the chosen questions."),
         ),
@@ -551,7 +587,7 @@ def cluster_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     name, form_class, run, success = handlers[action]
     refused = _submit_or_refuse(request, form_class(request.POST), run, success)
     if refused is None:
-        return back
+        return redirect("agenda:manage_cluster", pk=created["cluster"].pk) if created else back
     # The page again with the errors at the fields and everything as typed, not a redirect that loses both.
     return _cluster_page(request, pk, refused={name: refused})
 
@@ -612,4 +648,9 @@ def score_cluster(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your scores and reasons have been saved."))
             return redirect("agenda:jury_clusters")
     item = selectors.ranked([cluster])[0]
-    return render(request, "agenda/jury/score.html", {"cluster": cluster, "item": item, "form": form})
+    return render(
+        request,
+        "agenda/jury/score.html",
+        {"cluster": cluster, "item": item, "form": form},
+        status=400 if form.is_bound else 200,  # bound here: refused
+    )

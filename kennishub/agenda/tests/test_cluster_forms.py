@@ -17,7 +17,8 @@ def _cluster_action(pk: int, action: str) -> str:
 
 
 def _page_of(response) -> str:
-    assert response.status_code == 200
+    """The refused page: shown again (status 400, as on the moderation page), not a redirect."""
+    assert response.status_code == 400
     return response.content.decode()
 
 
@@ -168,3 +169,38 @@ def test_partial_jury_scores_keep_the_typed_reasons_and_name_the_missing_score(c
     assert f'aria-describedby="id_score_{breadth.pk}_error"' in page
     assert 'role="alert"' in page
     assert not Score.objects.exists()
+
+
+def test_refused_publish_and_dissolve_are_explained_on_the_cluster_page(broker_client, broker):
+    proposed = ClusterFactory(title="Voorstel zonder clustervraag", status=Cluster.Status.PROPOSED)
+    QuestionFactory(cluster=proposed)
+
+    page = _page_of(broker_client.post(_cluster_action(proposed.pk, "publiceren")))
+
+    assert 'role="alert"' in page and "Voorstel zonder clustervraag" in page
+    assert "Stel het cluster vast en schrijf de clustervraag voordat u het publiceert." in page
+    assert Cluster.objects.filter(pk=proposed.pk, published_at__isnull=True).exists()
+
+    routed = ClusterFactory(title="Al doorgezet")
+    QuestionFactory(cluster=routed)
+    services.route_cluster(
+        cluster=routed, funder=FunderFactory(), programme=None, on=None, note="", actor=broker
+    )
+
+    page = _page_of(broker_client.post(_cluster_action(routed.pk, "opheffen")))
+
+    assert 'role="alert"' in page and "Al doorgezet" in page
+    assert "Een cluster dat aan een financier is voorgelegd, kan niet worden opgeheven." in page
+    assert Cluster.objects.filter(pk=routed.pk).exists()
+
+
+def test_dissolving_a_cluster_twice_says_so_instead_of_not_found(broker_client):
+    cluster = ClusterFactory(status=Cluster.Status.PROPOSED)
+    QuestionFactory(cluster=cluster)
+    broker_client.post(_cluster_action(cluster.pk, "opheffen"))
+
+    response = broker_client.post(_cluster_action(cluster.pk, "opheffen"), follow=True)
+
+    assert response.redirect_chain == [("/kennisagenda/beheer/clusters/", 302)]
+    assert "Dit cluster is al opgeheven." in response.content.decode()
+    assert broker_client.post(_cluster_action(cluster.pk, "publiceren")).status_code == 404

@@ -8,7 +8,7 @@ from kennishub.agenda.models import Cluster, Criterion, Question, Route, Score
 from kennishub.core.tests.factories import MunicipalityFactory, ThemeFactory
 
 from .conftest import login_with_second_factor
-from .factories import ClusterFactory, FunderFactory, QuestionFactory, SupportFactory
+from .factories import ClusterFactory, FunderFactory, QuestionFactory, SupportFactory, VerifiedMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,19 @@ def test_broker_splits_moves_accepts_and_publishes_a_cluster(broker_client, clie
     )
     assert len(mail.outbox) == 2  # the asker of `first`: accepted into a cluster, then published
     assert "Hoe bouwen we sneller betaalbaar?" in client.get("/kennisagenda/").content.decode()
+
+
+def test_after_a_split_the_broker_lands_on_the_new_cluster(broker_client):
+    cluster = ClusterFactory(status=Cluster.Status.PROPOSED)
+    stays, leaves = QuestionFactory(cluster=cluster), QuestionFactory(cluster=cluster)
+
+    response = broker_client.post(
+        f"/kennisagenda/beheer/clusters/{cluster.pk}/splitsen/", {"questions": [leaves.pk], "title": ""}
+    )
+
+    new = Question.objects.get(pk=leaves.pk).cluster
+    assert new != cluster and Question.objects.get(pk=stays.pk).cluster == cluster
+    assert (response.status_code, response["Location"]) == (302, f"/kennisagenda/beheer/clusters/{new.pk}/")
 
 
 def test_unpublished_clusters_stay_hidden(client):
@@ -177,3 +190,21 @@ def test_agenda_page_groups_by_theme_and_shows_spread_with_pinned_queries(
     html = response.content.decode()
     assert "Wonen" in html and "Cluster 5" in html
     assert "Gedeeld door 2 gemeenten, 1 steunbetuiging." in html
+
+
+def test_supporter_sees_the_route_status_on_their_own_page_with_pinned_queries(
+    client, broker, django_assert_max_num_queries
+):
+    funder = FunderFactory(name="ZonMw")
+    member = VerifiedMemberFactory()
+    for _ in range(4):
+        cluster = ClusterFactory(published=True)
+        SupportFactory(question=QuestionFactory(cluster=cluster), member=member)
+        services.route_cluster(cluster=cluster, funder=funder, actor=broker)
+    client.force_login(member)
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/kennisagenda/mijn-vragen/").content.decode()
+
+    supported = page.split("Vragen die ik steun", 1)[1].split("Berichten", 1)[0]
+    assert supported.count("ZonMw: voorgelegd") == 4

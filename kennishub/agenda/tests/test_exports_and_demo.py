@@ -5,10 +5,12 @@ from io import StringIO
 import pytest
 from openpyxl import load_workbook
 
+from kennishub.agenda import services
 from kennishub.agenda.demo import DEMO_PREFIX, DEMO_SOURCE, load_demo
-from kennishub.agenda.models import Cluster, Question
+from kennishub.agenda.models import Cluster, Criterion, Question
+from kennishub.core.tests.factories import ThemeFactory
 
-from .factories import ClusterFactory, QuestionFactory
+from .factories import ClusterFactory, CriterionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +53,26 @@ def test_demo_loads_once_and_is_marked(db):
     assert count == Question.objects.count() > 0
     assert set(Question.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert all(c.title.startswith(DEMO_PREFIX) for c in Cluster.objects.all())
+
+
+def test_csv_export_writes_the_score_as_dutch_excel_reads_it_and_the_xlsx_as_a_number(
+    client, agenda, juror, broker
+):
+    Criterion.objects.update(is_active=False)
+    low, high = CriterionFactory(), CriterionFactory()
+    services.set_jurors(cluster=agenda, jurors=[juror], actor=broker)
+    services.score_cluster(
+        cluster=agenda, juror=juror, scores={low.pk: (3, "Redelijk"), high.pk: (4, "Goed")}
+    )
+    agenda.themes.add(ThemeFactory(label="zorg en gezondheid"))
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(client.get("/kennisagenda/export.csv").content.decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    sheet = load_workbook(io.BytesIO(client.get("/kennisagenda/export.xlsx").content)).active
+
+    assert csv_rows[1][2] == "3,50"
+    assert sheet.cell(row=2, column=3).value == 3.5
+    assert csv_rows[1][8] == "Zorg en gezondheid"  # as on the agenda page

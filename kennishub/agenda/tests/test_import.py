@@ -172,3 +172,40 @@ def test_importing_the_same_file_twice_adds_no_copies(tmp_path):
 
     assert "regel 2, kolom vraag: deze vraag staat al in de agenda (eerder ingelezen?)." in err.getvalue()
     assert Question.objects.count() == 2
+
+
+def test_municipality_written_with_gemeente_or_without_dots_is_found(tmp_path):
+    MunicipalityFactory(code="GM0373", name="Bergen (NH.)")
+    MunicipalityFactory(code="GM0893", name="Bergen (L.)")
+    MunicipalityFactory(code="GM1948", name="Meierijstad")
+    path = _write(
+        tmp_path,
+        "vraag;gemeente\nEerste vraag?;Bergen (NH)\n"
+        "Tweede vraag?;Gemeente Meierijstad\nDerde vraag?;Bergen L\n",
+    )
+
+    call_command("import_kennisvragen", str(path), stdout=StringIO())
+
+    assert dict(Question.objects.values_list("text", "municipality__code")) == {
+        "Eerste vraag?": "GM0373",
+        "Tweede vraag?": "GM1948",
+        "Derde vraag?": "GM0893",
+    }
+
+
+def test_problem_after_a_cell_with_line_breaks_names_the_excel_row_too(tmp_path):
+    path = _write(
+        tmp_path,
+        'vraag;toelichting;urgentie\nEerste vraag?;"twee\nregels";hoog\nTweede vraag?;;dringend\n'
+        "Eerste vraag?;;laag\n",
+    )
+    err = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_kennisvragen", str(path), stdout=StringIO(), stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "regel 4 (rij 3 in Excel), kolom urgentie: gebruik laag, gemiddeld of hoog.",
+        "regel 5 (rij 4 in Excel), kolom vraag: dezelfde vraag staat al op regel 2.",
+    ]
+    assert not Question.objects.exists()

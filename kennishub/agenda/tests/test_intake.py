@@ -6,7 +6,7 @@ from kennishub.agenda import services
 from kennishub.agenda.models import Notification, Question, Support
 from kennishub.core.tests.factories import ThemeFactory
 
-from .factories import QuestionFactory, VerifiedMemberFactory
+from .factories import ClusterFactory, QuestionFactory, VerifiedMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,15 @@ def test_question_page_shows_how_many_municipalities_share_it(client):
     response = client.get(question.get_absolute_url())
 
     assert "Gedeeld door 3 gemeenten, 2 steunbetuigingen." in response.content.decode()
+
+
+def test_question_page_names_its_published_cluster_question_without_stray_punctuation(client):
+    question = QuestionFactory(cluster=ClusterFactory(published=True, title="Hoe zet je AI verantwoord in?"))
+
+    page = client.get(question.get_absolute_url()).content.decode()
+
+    assert "Onderdeel van het cluster" in page
+    assert "Hoe zet je AI verantwoord in?</a>." not in page and "Hoe zet je AI verantwoord in?</a>" in page
 
 
 def test_refused_question_text_is_tied_to_its_field(client):

@@ -317,3 +317,28 @@ def test_accepting_twice_is_refused_on_the_moderation_page(broker_client):
     page = _refusal(broker_client.post(_action(question.pk, "accepteren")))
 
     assert "Alleen een ingediende vraag kan worden geaccepteerd." in page
+
+
+def test_refused_undo_is_explained_on_the_queue_itself(broker_client, broker):
+    source, target = QuestionFactory(submitted=True), QuestionFactory()
+    merge = services.merge_questions(source=source, target=target, actor=broker)
+    undo = f"/kennisagenda/beheer/samenvoegingen/{merge.pk}/ongedaan-maken/"
+    broker_client.post(undo)
+
+    response = broker_client.post(undo)  # a second tab still showed the button
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert"' in page and "Deze samenvoeging is al ongedaan gemaakt." in page
+    assert "Kennisvragen modereren" in page
+
+
+def test_merged_question_page_leads_to_the_remaining_question_and_offers_the_undo(broker_client, broker):
+    source, target = QuestionFactory(submitted=True), QuestionFactory(text="Wat werkt tegen netcongestie?")
+    merge = services.merge_questions(source=source, target=target, actor=broker)
+
+    page = broker_client.get(f"/kennisagenda/beheer/vragen/{source.pk}/").content.decode()
+
+    link = f'href="/kennisagenda/beheer/vragen/{target.pk}/">#{target.pk}: Wat werkt tegen netcongestie?</a>'
+    assert link in page
+    assert f'action="/kennisagenda/beheer/samenvoegingen/{merge.pk}/ongedaan-maken/"' in page
