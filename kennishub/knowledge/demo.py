@@ -257,6 +257,12 @@ def load_demo(stdout) -> None:
             state.current_task_state.approve(user=editor, comment="Demo: gecontroleerd.")
         else:
             revision.publish()
+        if kind == KnowledgeProductPage.Kind.FACTSHEET:
+            # One product whose review is overdue: it shows "mogelijk verouderd" and the weekly
+            # reminder to the demo editor has something to list.
+            KnowledgeProductPage.objects.filter(pk=page.pk).update(
+                last_reviewed_on=today - datetime.timedelta(days=430)
+            )
         created += 1
     services.archive_ended_programmes()
     stdout.write(f"Kennisbank: {created} demo-kennisproducten aangemaakt (titels beginnen met [Demo]).")

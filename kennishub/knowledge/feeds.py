@@ -1,5 +1,6 @@
 """Atom feeds: the newest knowledge products, overall and per theme."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -20,6 +21,13 @@ class LatestAtomFeed(Feed):
 
     def link(self):
         return reverse("knowledge:index")
+
+    def author_name(self):
+        # RFC 4287 requires an author on the feed or on every entry; the platform answers for the feed.
+        return settings.KH_OPERATOR_NAME or "Kennishub"
+
+    def item_author_name(self, item):
+        return item.source_organisation.name if item.source_organisation_id else None
 
     def items(self):
         return selectors.latest_products(limit=FEED_SIZE)

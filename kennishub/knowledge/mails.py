@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import email.policy
 
 from django.conf import settings
 from django.core import signing
@@ -22,6 +23,18 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+class DigestMessage(EmailMessage):
+    """A mail whose long List-Unsubscribe address stays readable for mail clients.
+
+    Python's mail policies fold a header longer than 78 characters without spaces into RFC 2047
+    encoded words (``=?utf-8?q?=3Chttp...``), which no client parses as the RFC 8058 one-click
+    address. RFC 5322 allows lines up to 998 characters; the SMTP backend's own policy is kept.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def unsubscribe_token(user_id: int) -> str:
     return signing.dumps(user_id, salt=UNSUBSCRIBE_SALT)
 
@@ -33,15 +46,32 @@ def user_for_unsubscribe_token(token: str) -> int | None:
         return None
 
 
-def send_submission_outcome(*, page_id: int, approved: bool, comment: str = "") -> None:
+def _reply_to(validator_id: int | None) -> list[str]:
+    """Where a reply to an outcome mail goes: the validator who decided, else the platform's contact.
+
+    The mail comes from a no-reply address, so without this "reply to this e-mail" would go nowhere.
+    """
+    from kennishub.accounts.models import User
+
+    validator = User.objects.filter(pk=validator_id, is_active=True).first() if validator_id else None
+    if validator is not None and validator.email:
+        return [validator.email]
+    return [settings.KH_CONTACT_EMAIL] if settings.KH_CONTACT_EMAIL else []
+
+
+def send_submission_outcome(
+    *, page_id: int, approved: bool, comment: str = "", validator_id: int | None = None
+) -> None:
     page = KnowledgeProductPage.objects.select_related("submitted_by").filter(pk=page_id).first()
     if page is None or page.submitted_by is None or not page.submitted_by.is_active:
         return
+    reply_to = _reply_to(validator_id)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "page": page,
             "approved": approved,
             "comment": comment,
+            "can_reply": bool(reply_to),
             "page_url": absolute(page.url or "") if approved else "",
             "name": page.submitted_by.full_name,
         }
@@ -51,7 +81,7 @@ def send_submission_outcome(*, page_id: int, approved: bool, comment: str = "") 
             if approved
             else _("Your good practice has not been published yet: %(title)s")
         ) % {"title": page.title}
-    EmailMessage(subject=subject, body=body, to=[page.submitted_by.email]).send()
+    EmailMessage(subject=subject, body=body, to=[page.submitted_by.email], reply_to=reply_to).send()
 
 
 def send_review_reminder(*, user_id: int, page_ids: list[int]) -> None:
@@ -104,7 +134,7 @@ def send_digest(*, subscription_id: int, now: str) -> None:
         }
         body = render_to_string("knowledge/mail/digest.txt", context)
         subject = _("New knowledge on your themes")
-    mail = EmailMessage(
+    mail = DigestMessage(
         subject=subject,
         body=body,
         to=[subscription.user.email],

@@ -248,6 +248,20 @@ class KnowledgeProductPage(Page):
         return bool(due and due < timezone.localdate())
 
     @property
+    def status_label(self) -> str:
+        """ "Archief" or "Mogelijk verouderd" for lists and cards: such products are labelled, not hidden."""
+        if self.is_archived:
+            return str(_("Archive"))
+        if self.is_outdated:
+            return str(_("Possibly outdated"))
+        return ""
+
+    @property
+    def card_meta(self) -> str:
+        """The kind, and the status label when there is one: the meta line of a card."""
+        return " · ".join(filter(None, [self.get_kind_display().capitalize(), self.status_label]))
+
+    @property
     def author_list(self) -> list[str]:
         return [line.strip() for line in self.authors.splitlines() if line.strip()]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mimetypes
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
@@ -10,7 +11,8 @@ from django.utils.safestring import mark_safe
 
 SCHEMA_TYPES = {
     "onderzoek": "Report",
-    "handreiking": "HowTo",
+    # Not HowTo: that type needs step-by-step instructions ("step"), which a handreiking is not.
+    "handreiking": "CreativeWork",
     "praktijkvoorbeeld": "CreativeWork",
     "factsheet": "CreativeWork",
     "dataset": "Dataset",
@@ -37,8 +39,12 @@ def json_ld_data(product) -> dict:
         "url": _absolute(product.url or ""),
         "inLanguage": "nl",
         "datePublished": product.publication_date.isoformat(),
+        "genre": str(product.get_kind_display()),
+        "isAccessibleForFree": True,
         "about": [theme.display_label for theme in product.themes.all()],
     }
+    if data["@type"] == "VideoObject":
+        data["uploadDate"] = data["datePublished"]  # required for a VideoObject
     if product.last_published_at:
         data["dateModified"] = product.last_published_at.date().isoformat()
     if product.reviewed_on:
@@ -70,7 +76,10 @@ NS = {
     "dct": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
 }
+MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 LANGUAGE_NL = "http://publications.europa.eu/resource/authority/language/NLD"
 for _prefix, _uri in NS.items():
     ET.register_namespace(_prefix, _uri)
@@ -97,6 +106,23 @@ def _resource(parent, name: str, uri: str):
     return element
 
 
+def _contact_point(dataset, operator: str) -> None:
+    """Whom to ask about a product: the platform's editors (vcard:Kind with a name, mail or page)."""
+    kind = ET.SubElement(ET.SubElement(dataset, _q("dcat:contactPoint")), _q("vcard:Kind"))
+    _literal(kind, "vcard:fn", operator)
+    if settings.KH_CONTACT_EMAIL:
+        _resource(kind, "vcard:hasEmail", f"mailto:{settings.KH_CONTACT_EMAIL}")
+    else:
+        _resource(kind, "vcard:hasURL", _absolute("/kennisbank/"))
+
+
+def _media_type(resource) -> str:
+    """The IANA media type of an uploaded file, from its extension; nothing for a link."""
+    if not resource.document_id:
+        return ""
+    return mimetypes.guess_type(resource.document.filename)[0] or ""
+
+
 def dcat_catalogue(products, *, request=None) -> bytes:
     """A DCAT-AP-NL catalogue with one dcat:Dataset per knowledge product."""
     root = ET.Element(_q("rdf:RDF"))
@@ -111,8 +137,9 @@ def dcat_catalogue(products, *, request=None) -> bytes:
     )
     _resource(catalogue, "dct:language", LANGUAGE_NL)
     _resource(catalogue, "foaf:homepage", _absolute("/kennisbank/"))
+    operator = settings.KH_OPERATOR_NAME or "Kennishub"
     publisher = ET.SubElement(ET.SubElement(catalogue, _q("dct:publisher")), _q("foaf:Agent"))
-    _literal(publisher, "foaf:name", settings.KH_OPERATOR_NAME or "Kennishub")
+    _literal(publisher, "foaf:name", operator)
     for product in products:
         dataset = ET.SubElement(ET.SubElement(catalogue, _q("dcat:dataset")), _q("dcat:Dataset"))
         dataset.set(_q("rdf:about"), _absolute(product.get_persistent_url()))
@@ -124,14 +151,20 @@ def dcat_catalogue(products, *, request=None) -> bytes:
             _literal(dataset, "dct:modified", product.last_published_at.isoformat(), datatype="dateTime")
         _resource(dataset, "dct:language", LANGUAGE_NL)
         _resource(dataset, "dcat:landingPage", _absolute(product.url or ""))
-        _literal(dataset, "dct:type", product.kind)
+        # dct:type expects a concept from a vocabulary; the kind is a plain word, so it is a keyword.
+        _literal(dataset, "dcat:keyword", str(product.get_kind_display()), lang="nl")
         for theme in product.themes.all():
             if theme.uri:
                 _resource(dataset, "dcat:theme", theme.uri)
             _literal(dataset, "dcat:keyword", theme.label, lang="nl")
-        if product.source_organisation_id:
-            agent = ET.SubElement(ET.SubElement(dataset, _q("dct:publisher")), _q("foaf:Agent"))
-            _literal(agent, "foaf:name", product.source_organisation.name)
+        # DCAT-AP-NL requires a publisher and a contact point on every dataset: the source, else us.
+        agent = ET.SubElement(ET.SubElement(dataset, _q("dct:publisher")), _q("foaf:Agent"))
+        _literal(
+            agent,
+            "foaf:name",
+            product.source_organisation.name if product.source_organisation_id else operator,
+        )
+        _contact_point(dataset, operator)
         for resource in product.resources.all():
             if not resource.link:
                 continue
@@ -140,8 +173,14 @@ def dcat_catalogue(products, *, request=None) -> bytes:
             )
             _literal(distribution, "dct:title", resource.title, lang="nl")
             _resource(distribution, "dcat:accessURL", _absolute(resource.link))
+            media_type = _media_type(resource)
+            if media_type:
+                _resource(distribution, "dcat:mediaType", MEDIA_TYPES + media_type)
             if resource.licence_uri:
                 _resource(distribution, "dct:license", resource.licence_uri)
-            else:
-                _literal(distribution, "dct:rights", resource.get_licence_display())
+            else:  # dct:rights has the range dct:RightsStatement: a node with a label, not a string
+                statement = ET.SubElement(
+                    ET.SubElement(distribution, _q("dct:rights")), _q("dct:RightsStatement")
+                )
+                _literal(statement, "rdfs:label", str(resource.get_licence_display()), lang="nl")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 from functools import partial
+from urllib.parse import urlsplit
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -17,7 +19,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
+    GroupCollectionPermission,
     GroupPagePermission,
     Locale,
     Page,
@@ -43,6 +47,9 @@ INDEX_SLUG = "kennisbank"
 VALIDATION_WORKFLOW = "Validatie kennisproducten"
 VALIDATION_TASK = "Validatie door redactie"
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+# Wagtail checks documents per collection, not through the model permissions of the role: without
+# these a redacteur can neither upload nor choose the PDF of a knowledge product.
+EDITOR_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 
 
 def ensure_structure() -> KnowledgeIndexPage:
@@ -59,7 +66,7 @@ def ensure_structure() -> KnowledgeIndexPage:
             Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
             root = Page.add_root(instance=Page(title="Root", slug="root"))
         if site is None:
-            Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
+            site = Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
         existing = root.get_children().filter(slug=INDEX_SLUG).first()
         if existing is not None:
             return existing.specific  # a page of another type owns the slug; leave it alone
@@ -71,6 +78,7 @@ def ensure_structure() -> KnowledgeIndexPage:
             )
         )
         index.save_revision().publish()
+    _site_follows_site_url()
     editors, _created = Group.objects.get_or_create(name=roles.EDITOR)
     workflow, _created = Workflow.objects.get_or_create(name=VALIDATION_WORKFLOW)
     task = GroupApprovalTask.objects.filter(name=VALIDATION_TASK).first()
@@ -82,10 +90,34 @@ def ensure_structure() -> KnowledgeIndexPage:
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
     create_permissions(Page._meta.app_config, verbosity=0)
+    create_permissions(django_apps.get_app_config("wagtaildocs"), verbosity=0)
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=editors, page=index, permission=permission)
+    collection = Collection.get_first_root_node()
+    if collection is not None:
+        for codename in EDITOR_DOCUMENT_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
+            GroupCollectionPermission.objects.get_or_create(
+                group=editors, collection=collection, permission=permission
+            )
     return index
+
+
+def _site_follows_site_url() -> None:
+    """Give Wagtail's default site the host and port of ``SITE_URL``.
+
+    Wagtail builds full page addresses (canonical link, sitemap.xml, its own mails) from the site
+    record, which a fresh database creates as ``localhost:80``: every full URL would point there.
+    """
+    parts = urlsplit(settings.SITE_URL)
+    if not parts.hostname:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port) != (parts.hostname, port):
+        site.hostname, site.port = parts.hostname, port
+        site.save(update_fields=["hostname", "port"])  # save(), not update(): clears Wagtail's cache
 
 
 # First path segments under /kennisbank/ that urls.py routes before Wagtail: a page with one of
@@ -200,7 +232,7 @@ def record_validation(*, page: KnowledgeProductPage, revision: Revision | None) 
         .first()
     )
     task_state = state.current_task_state if state else None
-    if task_state and revision and task_state.revision_id == revision.pk and task_state.finished_at:
+    if task_state and revision and task_state.finished_at and _approved_revision(task_state, revision):
         finished_by = task_state.finished_by
         name = (getattr(finished_by, "full_name", "") or str(finished_by)) if finished_by else ""
         values = {"validated_by_name": name, "validated_at": task_state.finished_at}
@@ -213,6 +245,21 @@ def record_validation(*, page: KnowledgeProductPage, revision: Revision | None) 
         audit.record(page, "knowledge.product.validated", data={"by": values["validated_by_name"]})
 
 
+def _approved_revision(task_state, revision: Revision) -> bool:
+    """Whether the validator approved exactly this revision.
+
+    Either the revision that was submitted, or the one the validator saved with "approve and
+    publish" in the edit view: Wagtail saves the form as a new revision first, then approves.
+    """
+    if task_state.revision_id == revision.pk:
+        return True
+    return (
+        task_state.finished_by_id is not None
+        and revision.user_id == task_state.finished_by_id
+        and task_state.started_at <= revision.created_at <= task_state.finished_at
+    )
+
+
 def notify_submitter(*, workflow_state: WorkflowState, approved: bool) -> None:
     """Tell the member who submitted a practice what became of it (after the commit)."""
     from . import tasks
@@ -221,11 +268,18 @@ def notify_submitter(*, workflow_state: WorkflowState, approved: bool) -> None:
     page = page.specific if isinstance(page, Page) else page
     if not isinstance(page, KnowledgeProductPage) or page.submitted_by_id is None:
         return
-    comment = ""
+    comment, validator_id = "", None
     if workflow_state.current_task_state is not None:
         comment = workflow_state.current_task_state.get_comment() or ""
+        validator_id = workflow_state.current_task_state.finished_by_id
     transaction.on_commit(
-        partial(tasks.send_submission_outcome.enqueue, page_id=page.pk, approved=approved, comment=comment)
+        partial(
+            tasks.send_submission_outcome.enqueue,
+            page_id=page.pk,
+            approved=approved,
+            comment=comment,
+            validator_id=validator_id,
+        )
     )
 
 

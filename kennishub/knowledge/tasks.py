@@ -10,8 +10,12 @@ from . import mails, services
 
 
 @task
-def send_submission_outcome(*, page_id: int, approved: bool, comment: str = "") -> None:
-    mails.send_submission_outcome(page_id=page_id, approved=approved, comment=comment)
+def send_submission_outcome(
+    *, page_id: int, approved: bool, comment: str = "", validator_id: int | None = None
+) -> None:
+    mails.send_submission_outcome(
+        page_id=page_id, approved=approved, comment=comment, validator_id=validator_id
+    )
 
 
 @task

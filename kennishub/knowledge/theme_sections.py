@@ -18,6 +18,7 @@ def _items(kind_filter):
             KnowledgeProductPage.objects.live()
             .public()
             .filter(Q(themes=theme) | Q(themes__parent=theme))
+            .select_related("programme")
             .distinct()
         )
         products = kind_filter(products).order_by("-publication_date", "-pk")[:limit]
@@ -25,7 +26,7 @@ def _items(kind_filter):
             theme_sections.SectionItem(
                 title=product.title,
                 url=product.url or "",
-                meta=f"{product.get_kind_display().capitalize()} · {product.publication_date:%d-%m-%Y}",
+                meta=f"{product.card_meta} · {product.publication_date:%d-%m-%Y}",
                 text=product.summary,
             )
             for product in products

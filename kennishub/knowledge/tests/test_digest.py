@@ -1,6 +1,7 @@
 """The weekly e-mail of new knowledge on followed themes: opt-in, one-click unsubscribe."""
 
 import datetime
+import email.policy
 
 import pytest
 from django.core import mail
@@ -90,3 +91,17 @@ def test_personal_data_export_and_erasure(follower):
     assert privacy.export(member)["weekly_digest"]["active"] is True
     privacy.erase(member)
     assert not DigestSubscription.objects.filter(user=member).exists()
+
+
+def test_unsubscribe_header_is_a_plain_address_as_sent_over_smtp(follower):
+    member, theme = follower
+    services.subscribe_digest(user=member)
+    KnowledgeProductFactory(title="Nieuw over armoede", themes=[theme])
+    services.send_digests()
+
+    raw = mail.outbox[0].message(policy=email.policy.SMTP).as_bytes()
+    header = next(line for line in raw.split(b"\r\n") if line.startswith(b"List-Unsubscribe:"))
+    prefix = f"List-Unsubscribe: <{mails.absolute('/kennisbank/nieuwsbrief/afmelden/')}".encode()
+    assert header.startswith(prefix) and header.endswith(b"/>")  # not RFC 2047 words: clients read it
+    token = header[len(prefix) : -2].rstrip(b"/").decode()
+    assert mails.user_for_unsubscribe_token(token) == member.pk

@@ -125,3 +125,21 @@ def test_practice_named_like_a_kennisbank_address_gets_a_reachable_slug(client, 
     page = KnowledgeProductPage.objects.get(title=title)
     # /kennisbank/<slug>/ must reach Wagtail, not a view that urls.py routes first.
     assert resolve(f"/kennisbank/{page.slug}/").url_name == "wagtail_serve"
+
+
+@pytest.mark.django_db
+def test_a_reply_to_the_outcome_reaches_the_validator_not_the_no_reply_address(
+    client, member, django_capture_on_commit_callbacks
+):
+    client.post(URL, _valid(MunicipalityFactory(), ThemeFactory()))
+    page = KnowledgeProductPage.objects.get()
+    validator = UserFactory(email="redactie@academie.nl")
+    validator.groups.add(Group.objects.get(name=roles.EDITOR))
+    state = WorkflowState.objects.for_instance(page).get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        state.current_task_state.reject(user=validator, comment="Voeg de resultaten in cijfers toe.")
+
+    message = mail.outbox[0]
+    assert message.reply_to == ["redactie@academie.nl"]
+    assert "reageren" in message.body  # the mail invites a reply only when one can arrive
