@@ -60,7 +60,10 @@ def test_submission_form_has_no_axe_violations(live_server, content, axe_page):
 def test_facet_checkbox_updates_results_in_place_with_htmx(live_server, content, page):
     page.goto(live_server.url + "/zoeken/?q=jeugdhulp")
     heading = page.get_by_role("heading", level=2).first
-    assert heading.inner_text() == "3 resultaten voor \u2018jeugdhulp\u2019"
+    # The three products, and after them what speaks of "jeugd" alone (the theme page).
+    assert heading.inner_text() == "4 resultaten voor \u2018jeugdhulp\u2019"
+    titles = page.locator(".kh-results__title").all_inner_texts()
+    assert all(title.startswith("Jeugdhulp in de wijk") for title in titles[:3]), titles
     page.get_by_label("Handreiking (1)").check()
     page.wait_for_url("**soort=handreiking**")
     assert page.get_by_role("heading", level=2).first.inner_text() == "1 resultaat voor \u2018jeugdhulp\u2019"
