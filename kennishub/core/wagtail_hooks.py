@@ -5,6 +5,8 @@ municipalities and themes come from official sources (see core/data/SOURCES.md) 
 ``manage.py load_reference_data``: here they can be looked up, and only a few fields changed.
 """
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
@@ -141,3 +143,10 @@ class ReferenceDataViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_reference_data_viewsets():
     return ReferenceDataViewSetGroup()
+
+
+@hooks.register("insert_global_admin_js")
+def start_widgets_without_inline_scripts():
+    """admin-csp.js on every admin page: it starts the choosers and panels whose inline scripts our
+    CSP would block (admin_choosers.py, templates/wagtailadmin/), also in forms added later."""
+    return format_html('<script src="{}"></script>', static("core/js/admin-csp.js"))

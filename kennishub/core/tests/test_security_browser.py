@@ -74,3 +74,30 @@ def test_wagtail_admin_runs_under_the_csp_without_inline_scripts(live_server, pa
         assert page.url == live_server.url + path  # not sent to the login page
 
     assert violations == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chooser_widgets_work_under_the_admin_csp(live_server, page):
+    """The document chooser of a product's "Bestanden en links" (a form added with the inline
+    panel's button) and the programme chooser open their dialogs: Wagtail starts them with inline
+    scripts, which the policy blocks (core/admin_choosers.py)."""
+    from kennishub.knowledge import services as knowledge
+
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": _verified_staff_session(), "url": live_server.url}]
+    )
+    index = knowledge.ensure_structure()
+    violations = _csp_violations(page)
+
+    page.goto(f"{live_server.url}/beheer/pages/add/knowledge/knowledgeproductpage/{index.pk}/")
+    page.wait_for_load_state("load")
+    page.locator("#id_programme-chooser [data-chooser-action-choose]").click()
+    page.get_by_role("dialog").wait_for()
+    page.reload()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Voeg Bestanden en links toe").click()
+    page.locator("[id$='-document-chooser'] [data-chooser-action-choose]").first.click()
+
+    page.get_by_role("dialog").wait_for()
+    assert violations == []

@@ -1,11 +1,18 @@
 /*
  * Kennishub runs Wagtail's admin under a Content-Security-Policy without 'unsafe-inline' scripts.
- * Wagtail starts its date/time choosers and inline panels with small inline scripts; our template
- * overrides (core/templates/wagtailadmin/) put their arguments in data attributes instead and load
- * this file, which makes the same calls. It runs once per include and skips what it already did.
+ * Wagtail starts its date/time choosers, inline panels and chooser widgets (documents, pages,
+ * snippets, images, tasks) with small inline scripts; our template overrides
+ * (core/templates/wagtailadmin/) and core/admin_choosers.py put their arguments in data attributes
+ * instead, and this file makes the same calls. It is loaded on every admin page and again by
+ * some widgets; it runs at load and whenever the admin adds a form (an inline panel's "add"), and
+ * skips what it already started.
  */
 (function () {
   "use strict";
+  if (window.khAdminCsp) {
+    window.khAdminCsp.start();
+    return;
+  }
   var choosers = { date: "initDateChooser", datetime: "initDateTimeChooser", time: "initTimeChooser" };
 
   function start() {
@@ -21,10 +28,33 @@
       el.dataset.khStarted = "true";
       new Panel(JSON.parse(el.dataset.khOptions));
     });
+    // Chooser widgets: new DocumentChooser(id, options), createTaskChooser(id), ...
+    document.querySelectorAll("[data-kh-start]:not([data-kh-started])").forEach(function (el) {
+      if (el.closest("template")) return; // an inline panel's empty form, not yet in use
+      var fn = window[el.dataset.khFunction];
+      var args = JSON.parse(el.dataset.khArgs);
+      if (typeof fn !== "function" || !document.getElementById(args[0])) return;
+      el.dataset.khStarted = "true";
+      if (el.dataset.khStart === "new") {
+        new (Function.prototype.bind.apply(fn, [null].concat(args)))();
+      } else {
+        fn.apply(null, args);
+      }
+    });
   }
 
+  window.khAdminCsp = { start: start };
   start();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   }
+  window.addEventListener("load", start);
+  new MutationObserver(function (mutations) {
+    for (var i = 0; i < mutations.length; i++) {
+      if (mutations[i].addedNodes.length) {
+        start();
+        return;
+      }
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();
