@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kennishub.accounts.models import Profile
 from kennishub.core.models import Organisation
@@ -294,7 +295,7 @@ class Score(models.Model):
     value = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(SCALE[0]), MaxValueValidator(SCALE[1])]
     )
-    reason = models.TextField(_("reason"), max_length=TEXT_MAX_LENGTH)
+    reason = models.TextField(pgettext_lazy("score", "reason"), max_length=TEXT_MAX_LENGTH)
     updated_at = models.DateTimeField(_("scored on"), auto_now=True)
 
     class Meta:

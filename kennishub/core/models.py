@@ -7,6 +7,7 @@ changed source file updates rows instead of duplicating them (see core.services.
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Province(models.Model):
@@ -86,7 +87,7 @@ class Theme(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)  # c_d0463fb7
     uri = models.URLField(_("TOOI concept"), blank=True)
-    label = models.CharField(_("label"), max_length=150)
+    label = models.CharField(pgettext_lazy("theme", "label"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     parent = models.ForeignKey(
         "self",

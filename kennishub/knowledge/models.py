@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -111,7 +112,7 @@ class KnowledgeProductPage(Page):
         FACTSHEET = "factsheet", _("factsheet")
         DATASET = "dataset", _("dataset")
         TOOL = "tool", _("tool or instrument")
-        RECORDING = "terugkijken", _("recording")
+        RECORDING = "terugkijken", pgettext_lazy("product kind", "recording")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     summary = models.TextField(

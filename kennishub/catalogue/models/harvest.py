@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kennishub.core.models import JobProgress, Theme
 
@@ -30,7 +31,7 @@ class Feed(models.Model):
         Provider, on_delete=models.CASCADE, related_name="feeds", verbose_name=_("provider")
     )
     name = models.CharField(_("name"), max_length=200)
-    format = models.CharField(_("format"), max_length=20, choices=format_choices)
+    format = models.CharField(pgettext_lazy("feed", "format"), max_length=20, choices=format_choices)
     # Courses are keyed per channel: two feeds of one provider in the same format need two channels.
     channel = models.SlugField(
         _("channel"), max_length=80, help_text=_("Defaults to the format."), blank=True
@@ -88,7 +89,7 @@ class HarvestRun(models.Model):
     feed = models.ForeignKey(
         Feed, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs", verbose_name=_("feed")
     )
-    format = models.CharField(_("format"), max_length=20)
+    format = models.CharField(pgettext_lazy("feed", "format"), max_length=20)
     channel = models.CharField(_("channel"), max_length=80)
     source = models.CharField(_("source"), max_length=1000)
     upload = models.FileField(_("file"), upload_to="catalogue/dry-runs/", blank=True)
@@ -106,7 +107,7 @@ class HarvestRun(models.Model):
     job = models.ForeignKey(JobProgress, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    created = models.PositiveIntegerField(_("created"), default=0)
+    created = models.PositiveIntegerField(pgettext_lazy("harvest count", "created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     missing = models.PositiveIntegerField(_("missing, within the grace period"), default=0)

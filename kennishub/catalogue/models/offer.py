@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelsearch import index
 
 from kennishub.core.models import AdministrativeRole, Municipality, Organisation, Province, Theme, WorkField
@@ -67,7 +68,7 @@ class CourseQuerySet(models.QuerySet):
 
 class Course(index.Indexed, models.Model):
     class Kind(models.TextChoices):
-        PROGRAMME = base.KIND_PROGRAMME, _("programme")
+        PROGRAMME = base.KIND_PROGRAMME, pgettext_lazy("course kind", "programme")
         TRAINING = base.KIND_TRAINING, _("training")
         MODULE = base.KIND_MODULE, _("module of a learning path")
         ELEARNING = base.KIND_ELEARNING, _("e-learning")

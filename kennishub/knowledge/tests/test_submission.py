@@ -77,7 +77,7 @@ def test_missing_fields_keep_what_was_typed_and_name_each_field(client, member):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="Mijn &lt;voorbeeld&gt;"' in html
-    for label in ("Samenvatting", "Omschrijving", "Gemeenten", "Thema"):
+    for label in ("Samenvatting", "Beschrijving", "Gemeenten", "Thema"):
         assert re.search(rf"{label}[^<]*: Dit veld is verplicht", html), label
     assert not KnowledgeProductPage.objects.exists()
 
