@@ -83,7 +83,9 @@ def forget_synonyms() -> None:
 
 
 def plan(query: str) -> QueryPlan:
-    words = text.query_words(query[:MAX_QUERY_CHARS])[:MAX_TERMS]
+    # "e-health" is one word to whoever types it: found as "ehealth" or as "e" with "health".
+    joined, hyphenated = text.join_hyphenated(query[:MAX_QUERY_CHARS])
+    words = text.query_words(joined)[:MAX_TERMS]
     stems = [text.stem(word) for word in words]
     if not stems:
         return QueryPlan(())
@@ -103,13 +105,17 @@ def plan(query: str) -> QueryPlan:
             clauses.append(tuple(dict.fromkeys(group)))
             position += len(term)
         else:
-            clauses.append(_word_clause(words[position]))
+            clauses.append(_word_clause(words[position], hyphenated.get(words[position], ())))
             position += 1
     return QueryPlan(tuple(dict.fromkeys(clauses)), _fallback_alternatives(words))
 
 
-def _word_clause(word: str) -> Clause:
+def _word_clause(word: str, hyphen_parts: tuple[str, ...] = ()) -> Clause:
     alternatives: list[Alternative] = [(text.stem(word),)]
+    if hyphen_parts:  # typed with hyphens: the texts that write the parts apart match too
+        stems = tuple(text.stem(part) for part in hyphen_parts if part not in text.STOP_WORDS)
+        if stems:
+            alternatives.append(stems)
     alternatives.extend((variant,) for variant in text.query_variants(word))
     parts = text.compound_parts(word)
     if parts:

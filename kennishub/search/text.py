@@ -245,6 +245,21 @@ def _folded(text: str) -> str:
     return _APOSTROPHE_ENDING.sub("", _AMPERSAND_ABBREVIATION.sub(r"\1\2", fold(text)))
 
 
+def join_hyphenated(text: str) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """`text` folded, each hyphenated word written as one ("e-health" → "ehealth"), and the parts
+    of each joined word: the query planner looks a joined word up as one word or as its parts,
+    as index_terms stores both."""
+    parts: dict[str, tuple[str, ...]] = {}
+
+    def join(match: re.Match) -> str:
+        pieces = tuple(_WORD.findall(match.group(0)))
+        joined = "".join(pieces)
+        parts[joined] = pieces
+        return joined
+
+    return _HYPHENATED.sub(join, _folded(text)), parts
+
+
 def words(text: str) -> list[str]:
     """The folded words of `text`, stop words included (snippets need them); "RI&E" is "rie",
     "regio's" is "regio"."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from kennishub.core.tests.factories import OrganisationFactory, ThemeFactory
 from kennishub.knowledge.tests.factories import KnowledgeProductFactory
 from kennishub.search import indexing
+from kennishub.search import query as search_query
 
 from .factories import SynonymFactory
 
@@ -195,6 +196,21 @@ def test_joined_hyphenated_and_inflected_forms_are_found(client, corpus):
     assert "Afval scheiden in hoogbouw" in titles(search(client, q="afvalscheiding"))  # the s is the tail's
     assert "Windmolen op een bedrijventerrein" in titles(search(client, q="windmolens regios"))
     assert "De Omgevingswet voor raadsleden" in titles(search(client, q="raadslid"))
+
+
+@pytest.mark.django_db
+def test_a_hyphenated_query_word_is_one_clause_matching_it_joined_or_apart(client, corpus):
+    # Without this "e-health" was two clauses, "e" and "health": a text that writes "ehealth"
+    # only came along in the fallback, after every text with both letters and "health".
+    assert search_query.plan("e-health").clauses == ((("ehealth",), ("e", "health")),)
+    KnowledgeProductFactory(title="E-health voor ouderen", summary="Beeldbellen met de wijkverpleging.")
+    KnowledgeProductFactory(title="Ehealth in de wijk", summary="Zorg op afstand.")
+    indexing.rebuild(keys=["kennisproduct"])
+
+    html = search(client, q="e-health")
+
+    assert set(titles(html)[:2]) == {"E-health voor ouderen", "Ehealth in de wijk"}
+    assert "2 resultaten" in html
 
 
 @pytest.mark.django_db
