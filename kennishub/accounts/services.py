@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import LogContext
 from wagtail.log_actions import registry as log_registry
+from wagtail.models import Collection, GroupCollectionPermission
 
 from kennishub.core import audit
 from kennishub.core.exceptions import DomainError
@@ -439,9 +440,32 @@ def sync_roles() -> list[str]:
                 wanted.append(permission)
         if set(group.permissions.all()) != set(wanted):
             group.permissions.set(wanted)
+        _sync_collection_permissions(group, wanted)
     if missing:
         logger.warning("Role permissions not found: %s", ", ".join(sorted(set(missing))))
     return sorted(set(missing))
+
+
+# Wagtail checks documents and images per collection; the group's model permission alone lets a
+# role see the menu item but not upload or choose anything.
+_COLLECTION_APPS = ("wagtaildocs", "wagtailimages")
+
+
+def _sync_collection_permissions(group: Group, wanted: list[Permission]) -> None:
+    """Give `group` its document and image permissions on the root collection (all collections)."""
+    root = Collection.get_first_root_node()
+    if root is None:  # a database without Wagtail's tree (a flushed test database)
+        return
+    media = {p.pk: p for p in wanted if p.content_type.app_label in _COLLECTION_APPS}
+    granted = GroupCollectionPermission.objects.filter(
+        group=group, collection=root, permission__content_type__app_label__in=_COLLECTION_APPS
+    )
+    granted.exclude(permission_id__in=media).delete()
+    have = set(granted.values_list("permission_id", flat=True))
+    GroupCollectionPermission.objects.bulk_create(
+        GroupCollectionPermission(group=group, collection=root, permission=media[pk])
+        for pk in media.keys() - have
+    )
 
 
 def record_group_change(*, user: User, action: str, group_names: list[str]) -> None:

@@ -82,3 +82,36 @@ def test_role_change_in_wagtail_user_admin_is_audited_with_the_administrator(cli
     assert list(member.groups.values_list("name", flat=True)) == [roles.ORGANISER]
     entry = ModelLogEntry.objects.get(action="accounts.role.added", object_id=str(member.pk))
     assert entry.user == administrator
+
+
+@pytest.mark.parametrize("role", [roles.ORGANISER, roles.EDITOR, roles.ADMINISTRATOR])
+def test_roles_with_media_permissions_can_upload_and_choose_documents_and_images(role):
+    from wagtail.documents.permissions import permission_policy as documents
+    from wagtail.images.permissions import permission_policy as images
+
+    user = UserFactory()
+    services.add_role(user=user, role=role, actor=None)
+    services.sync_roles()
+    services.sync_roles()  # idempotent: no doubled grants
+
+    for policy in (documents, images):
+        for action in ("add", "choose", "change"):
+            assert policy.user_has_permission(user, action), (role, policy.model.__name__, action)
+    assert not documents.user_has_permission(UserFactory(), "add")
+
+
+def test_a_media_permission_taken_from_a_role_is_taken_from_its_collections_too():
+    from wagtail.documents.permissions import permission_policy as documents
+
+    user = UserFactory()
+    services.add_role(user=user, role=roles.ORGANISER, actor=None)
+    services.sync_roles()
+    assert documents.user_has_permission(user, "add")
+    original = set(roles.ROLES[roles.ORGANISER].permissions)
+    try:
+        roles.ROLES[roles.ORGANISER].permissions.discard("wagtaildocs.add_document")
+        services.sync_roles()
+        user = type(user).objects.get(pk=user.pk)  # fresh permission cache
+        assert not documents.user_has_permission(user, "add")
+    finally:
+        roles.ROLES[roles.ORGANISER].permissions = original
