@@ -18,6 +18,16 @@ class DocumentForm(BaseDocumentForm):
             validate_document_upload(file)
         return file
 
+    def _post_clean(self):
+        # Wagtail's Document.clean() checks the extension of the document's file; when this form
+        # refused the upload there is none, and the editor would also read "Bestandsextensie ''
+        # is niet toegestaan" beside the real reason. Keep the form's own reasons for the file.
+        refused = self.errors.get("file")
+        refused = list(refused.as_data()) if refused else None
+        super()._post_clean()
+        if refused is not None:
+            self._errors["file"] = self.error_class(refused)
+
 
 class ImageForm(BaseImageForm):
     def clean_file(self):
