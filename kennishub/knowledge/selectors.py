@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Revision, WorkflowState
 
 from kennishub.core.models import Theme
 
@@ -59,3 +65,56 @@ def new_products_on_themes(
         .distinct()
         .order_by("-first_published_at")
     )
+
+
+class SubmissionStatus(models.TextChoices):
+    """What became of a submitted practice, as the member who submitted it understands it."""
+
+    IN_REVIEW = "in_review", _("Being reviewed by the editors")
+    PUBLISHED = "published", _("Published")
+    NOT_PUBLISHED = "not_published", _("Not published")
+
+
+@dataclass(frozen=True)
+class SubmittedPractice:
+    page: KnowledgeProductPage
+    submitted_at: datetime.datetime | None
+    status: SubmissionStatus
+    comment: str  # the validator's comment when the editors sent it back, else ""
+
+
+def practices_submitted_by(*, member) -> list[SubmittedPractice]:
+    """The practices `member` submitted through the form, newest first, with their status.
+
+    One query: the first revision gives the submission date, the latest validation round (Wagtail
+    workflow state) the status and, when the editors sent it back, the comment that the outcome
+    mail carried too (``services.notify_submitter``).
+    """
+    of_page = {
+        "base_content_type": ContentType.objects.get_for_model(Page),
+        "object_id": Cast(OuterRef("pk"), output_field=CharField()),
+    }
+    first_revision = Revision.objects.filter(**of_page).order_by("created_at", "pk")
+    latest_round = WorkflowState.objects.filter(**of_page).order_by("-created_at", "-pk")
+    pages = (
+        KnowledgeProductPage.objects.filter(submitted_by=member)
+        .annotate(
+            submitted_at=Subquery(first_revision.values("created_at")[:1]),
+            round_status=Subquery(latest_round.values("status")[:1]),
+            round_comment=Subquery(latest_round.values("current_task_state__comment")[:1]),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+    practices = []
+    for page in pages:
+        comment = ""
+        if page.live:
+            status = SubmissionStatus.PUBLISHED
+        elif page.round_status == WorkflowState.STATUS_IN_PROGRESS:
+            status = SubmissionStatus.IN_REVIEW
+        else:
+            status = SubmissionStatus.NOT_PUBLISHED
+            if page.round_status == WorkflowState.STATUS_NEEDS_CHANGES:
+                comment = page.round_comment or ""
+        practices.append(SubmittedPractice(page, page.submitted_at, status, comment))
+    return practices

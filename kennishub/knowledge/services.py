@@ -123,7 +123,14 @@ def _site_follows_site_url() -> None:
 # First path segments under /kennisbank/ that urls.py routes before Wagtail: a page with one of
 # these slugs could never be reached.
 RESERVED_SLUGS = frozenset(
-    {"praktijkvoorbeeld-indienen", "praktijkvoorbeeld-ingediend", "id", "nieuwsbrief", "feeds"}
+    {
+        "praktijkvoorbeeld-indienen",
+        "praktijkvoorbeeld-ingediend",
+        "mijn-praktijkvoorbeelden",
+        "id",
+        "nieuwsbrief",
+        "feeds",
+    }
 )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("praktijkvoorbeeld-indienen/", views.submit_practice, name="submit_practice"),
     path("praktijkvoorbeeld-ingediend/", views.practice_submitted, name="practice_submitted"),
+    path("mijn-praktijkvoorbeelden/", views.my_practices, name="my_practices"),
     path("id/<uuid:identifier>/", views.persistent, name="persistent"),
     path("nieuwsbrief/", views.digest_settings, name="digest"),
     path("nieuwsbrief/afmelden/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),

@@ -61,6 +61,19 @@ def practice_submitted(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@login_required  # not only verified members: a member whose verification lapsed keeps this overview
+def my_practices(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "knowledge/my_practices.html",
+        {
+            "practices": selectors.practices_submitted_by(member=request.user),
+            "breadcrumbs": _breadcrumbs((_("My good practices"), None)),
+        },
+    )
+
+
+@require_safe
 def persistent(request: HttpRequest, identifier) -> HttpResponse:
     """The persistent identifier of a product: always leads to its current address."""
     product = get_object_or_404(selectors.published_products(), identifier=identifier)

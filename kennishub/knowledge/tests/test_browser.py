@@ -1,8 +1,11 @@
 """The Kennisbank and the search in a real browser: no axe-core violations, htmx facets, no-JS forms."""
 
 import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import WorkflowState
 
-from kennishub.accounts.tests.factories import PASSWORD, MemberFactory
+from kennishub.accounts import roles
+from kennishub.accounts.tests.factories import PASSWORD, MemberFactory, UserFactory
 from kennishub.core.tests.factories import ThemeFactory
 from kennishub.core.tests.test_accessibility import describe, run_axe
 from kennishub.knowledge import services
@@ -53,6 +56,36 @@ def test_submission_form_has_no_axe_violations(live_server, content, axe_page):
     axe_page.get_by_role("button", name="Inloggen").click()
     axe_page.goto(live_server.url + "/kennisbank/praktijkvoorbeeld-indienen/")
     axe_page.get_by_role("button", name="Indienen ter controle").click()  # errors shown
+    violations = run_axe(axe_page)
+    assert not violations, describe(violations)
+
+
+def test_my_practices_page_has_no_axe_violations(live_server, content, axe_page):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name=roles.EDITOR))
+    pages = [
+        services.submit_practice(
+            member=content,
+            title=f"Buurtbudget {number}",
+            summary="Bewoners beslissen zelf.",
+            description="We begonnen met drie buurten.",
+            results="",
+            municipalities=[],
+            themes=[],
+            contact_consent=False,
+        )
+        for number in range(3)
+    ]
+    WorkflowState.objects.for_instance(pages[0]).get().current_task_state.approve(user=editor)
+    WorkflowState.objects.for_instance(pages[1]).get().current_task_state.reject(
+        user=editor, comment="Voeg de resultaten in cijfers toe."
+    )
+    axe_page.goto(live_server.url + "/account/inloggen/")
+    axe_page.get_by_label("E-mailadres").fill("lid@example.org")
+    axe_page.get_by_label("Wachtwoord").fill(PASSWORD)
+    axe_page.get_by_role("button", name="Inloggen").click()
+    assert axe_page.goto(live_server.url + "/kennisbank/mijn-praktijkvoorbeelden/").status == 200
+    assert axe_page.get_by_role("cell", name="Niet gepubliceerd").count() == 1
     violations = run_axe(axe_page)
     assert not violations, describe(violations)
 

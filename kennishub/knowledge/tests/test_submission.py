@@ -116,7 +116,9 @@ def test_submitter_hears_when_the_practice_needs_changes(client, member, django_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("title", ["Nieuwsbrief", "Praktijkvoorbeeld indienen", "Feeds"])
+@pytest.mark.parametrize(
+    "title", ["Nieuwsbrief", "Praktijkvoorbeeld indienen", "Mijn praktijkvoorbeelden", "Feeds"]
+)
 def test_practice_named_like_a_kennisbank_address_gets_a_reachable_slug(client, member, title):
     municipality, theme = MunicipalityFactory(), ThemeFactory()
 
