@@ -10,7 +10,6 @@ import datetime
 from functools import partial
 from urllib.parse import urlsplit
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -19,9 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from wagtail.models import (
-    Collection,
     GroupApprovalTask,
-    GroupCollectionPermission,
     GroupPagePermission,
     Locale,
     Page,
@@ -47,9 +44,6 @@ INDEX_SLUG = "kennisbank"
 VALIDATION_WORKFLOW = "Validatie kennisproducten"
 VALIDATION_TASK = "Validatie door redactie"
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
-# Wagtail checks documents per collection, not through the model permissions of the role: without
-# these a redacteur can neither upload nor choose the PDF of a knowledge product.
-EDITOR_DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 
 
 def ensure_structure() -> KnowledgeIndexPage:
@@ -90,17 +84,9 @@ def ensure_structure() -> KnowledgeIndexPage:
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
     create_permissions(Page._meta.app_config, verbosity=0)
-    create_permissions(django_apps.get_app_config("wagtaildocs"), verbosity=0)
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=editors, page=index, permission=permission)
-    collection = Collection.get_first_root_node()
-    if collection is not None:
-        for codename in EDITOR_DOCUMENT_PERMISSIONS:
-            permission = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
-            GroupCollectionPermission.objects.get_or_create(
-                group=editors, collection=collection, permission=permission
-            )
     return index
 
 
