@@ -201,9 +201,29 @@ def _text(value: str) -> list[dict]:
 
 
 class OoapiPriceSerializer(serializers.Serializer):
+    """An OOAPI v5 ``Cost``: ``amount`` is the whole cost (VAT included), ``vatAmount`` and
+    ``amountWithoutVat`` are its two parts. Each is written only when the provider stated it (or, for
+    ``vatAmount``, both others): never a price excluding VAT as ``amount``, never a guessed rate."""
+
     costType = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
-    amountWithoutVat = serializers.DecimalField(max_digits=10, decimal_places=2, required=False)
+    amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("The whole cost including VAT; absent when the provider gives it only excluding VAT."),
+    )
+    vatAmount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("The VAT in amount; only when both amount and amountWithoutVat are known."),
+    )
+    amountWithoutVat = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text=_("The cost excluding VAT; absent when the provider gives it only including VAT."),
+    )
     currency = serializers.CharField()
 
 
@@ -229,12 +249,16 @@ class OoapiOfferingSerializer(serializers.Serializer):
 
     @extend_schema_field(OoapiPriceSerializer(many=True))
     def get_priceInformation(self, run) -> list[dict]:
-        if run.price_excl_vat is None and run.price_incl_vat is None:
+        excl, incl = run.price_excl_vat, run.price_incl_vat
+        if excl is None and incl is None:
             return []
         price = {"costType": "total costs", "currency": "EUR"}
-        price["amount"] = str(run.price_incl_vat if run.price_incl_vat is not None else run.price_excl_vat)
-        if run.price_excl_vat is not None:
-            price["amountWithoutVat"] = str(run.price_excl_vat)
+        if incl is not None:
+            price["amount"] = str(incl)
+        if excl is not None and incl is not None and incl >= excl:
+            price["vatAmount"] = str(incl - excl)
+        if excl is not None:
+            price["amountWithoutVat"] = str(excl)
         return [price]
 
 

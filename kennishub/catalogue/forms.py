@@ -28,8 +28,17 @@ class CatalogueFilterForm(forms.Form):
     rol = forms.MultipleChoiceField(label=_("Administrative role"), required=False, choices=())
     werkveld = forms.MultipleChoiceField(label=_("Field of work"), required=False, choices=())
     vorm = forms.MultipleChoiceField(label=_("Format"), required=False, choices=CourseRun.Format.choices)
+    # A course shows its lowest price excluding VAT, or including VAT when the provider states only
+    # that; the ranges compare that same amount and never convert it with a guessed rate.
     prijs = forms.MultipleChoiceField(
-        label=_("Price"), required=False, choices=[(k, v[0]) for k, v in PRICE_RANGES.items()]
+        label=_("Price as shown"),
+        help_text=_(
+            "Compares the “from” price shown with each course: excluding VAT, or including VAT when the "
+            "provider gives only that price. We never convert one into the other; sorting by price "
+            "uses the same amounts."
+        ),
+        required=False,
+        choices=[(k, v[0]) for k, v in PRICE_RANGES.items()],
     )
     provincie = forms.MultipleChoiceField(label=_("Province"), required=False, choices=())
     aanbieder = forms.MultipleChoiceField(label=_("Provider"), required=False, choices=())

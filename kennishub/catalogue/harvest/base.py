@@ -119,8 +119,9 @@ class CourseRecord:
 
 # Bump when a parser starts reading the same source differently, or a harvest stores a record
 # differently: every record is then rebuilt once. 2: amounts that read two ways are rejected, and a
-# price including VAT alone gives the course its lowest price.
-PARSER_VERSION = "2"
+# price including VAT alone gives the course its lowest price. 3: schema.org prices follow
+# priceSpecification.valueAddedTaxIncluded, and a price that does not say counts as including VAT.
+PARSER_VERSION = "3"
 
 
 @dataclass

@@ -3,11 +3,21 @@
 We read only ``<script type="application/ld+json">`` blocks (with the standard library's HTML
 parser; no script runs and nothing is fetched). A block may hold one object, a list, or an
 ``@graph``. Each ``Course`` becomes a record; its ``hasCourseInstance`` items become runs.
+
+Prices: an ``Offer``'s ``price``, or the ``price`` of its ``priceSpecification`` (a
+``PriceSpecification`` or ``UnitPriceSpecification``, one or a list). Whether VAT is in a price is
+what that specification's ``valueAddedTaxIncluded`` says (true/false, also as text). A price with
+no such statement is taken as including VAT (``ABSENT_VAT_MEANS_INCLUDED``), like an OOAPI
+``amount`` on its own: Dutch prices for consumers must include VAT, and the JSON-LD of a page is
+usually written for search engines that ask for prices including VAT in EU countries. One price
+is never worked into the other with a guessed rate. A price that is negative, no number, or reads
+two ways ("1,195") rejects its course, naming the field.
 """
 
 import hashlib
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 from django.utils.translation import gettext as _
@@ -39,6 +49,21 @@ from .base import (
 )
 
 _DURATION_HOURS = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+# What a price means when the page does not say whether VAT is in it: see the module docstring and
+# the catalogue README ("Prices and VAT").
+ABSENT_VAT_MEANS_INCLUDED = True
+# schema.org's Boolean as JSON-LD writes it: true, "true", "True", or the term's URL.
+_BOOLEANS = {
+    "true": True,
+    "false": False,
+    "https://schema.org/true": True,
+    "http://schema.org/true": True,
+    "schema:true": True,
+    "https://schema.org/false": False,
+    "http://schema.org/false": False,
+    "schema:false": False,
+}
 
 
 class _JsonLdCollector(HTMLParser):
@@ -109,6 +134,79 @@ def _mode(value) -> str:
     return ""
 
 
+def _vat_included(value, field_name: str) -> bool | None:
+    """``valueAddedTaxIncluded`` as True or False; None when the page does not say."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
+        return _BOOLEANS[value.strip().lower()]
+    raise RecordError(
+        field_name,
+        _("“%(value)s” does not say yes or no; write true or false.") % {"value": str(value)[:40]},
+    )
+
+
+def _check_euros(value, field_name: str) -> None:
+    if str(value or "EUR").strip().upper() != "EUR":
+        raise RecordError(field_name, _("We only show prices in euros (EUR)."))
+
+
+def _amount(value, field_name: str) -> Decimal | None:
+    return parse_decimal(value, field_name, notation=POINT_DECIMALS)
+
+
+def _offers_price(offers, field_name: str) -> tuple[Decimal | None, Decimal | None]:
+    """The price of the first ``Offer`` in `offers`: (excluding VAT, including VAT), each None when
+    the page does not state it.
+
+    Each ``priceSpecification`` states a price (its own, or the offer's when it has none) and
+    whether VAT is in it; the first one of each kind counts. The offer's own ``price``, when no
+    specification states it, is a price whose VAT the page does not give: it counts as including
+    VAT (``ABSENT_VAT_MEANS_INCLUDED``) unless a specification already gives another price of that
+    kind, which rejects the course rather than choosing one of them.
+    """
+    offer = next((o for o in _list(offers) if isinstance(o, dict)), None)
+    if offer is None:
+        return None, None
+    _check_euros(offer.get("priceCurrency"), f"{field_name}.priceCurrency")
+    offer_price = _amount(offer.get("price"), f"{field_name}.price")
+    specifications = offer.get("priceSpecification")
+    several = isinstance(specifications, list)
+    stated: dict[bool, Decimal] = {}
+    offer_price_stated = False
+    for index, specification in enumerate(_list(specifications)):
+        if not isinstance(specification, dict):
+            continue
+        name = f"{field_name}.priceSpecification" + (f"[{index}]" if several else "")
+        _check_euros(specification.get("priceCurrency"), f"{name}.priceCurrency")
+        price = _amount(specification.get("price"), f"{name}.price")
+        price = offer_price if price is None else price
+        if price is None:
+            continue
+        includes = _vat_included(specification.get("valueAddedTaxIncluded"), f"{name}.valueAddedTaxIncluded")
+        stated.setdefault(ABSENT_VAT_MEANS_INCLUDED if includes is None else includes, price)
+        offer_price_stated = offer_price_stated or price == offer_price
+    if offer_price is not None and not offer_price_stated:
+        if stated.get(ABSENT_VAT_MEANS_INCLUDED, offer_price) != offer_price:
+            raise RecordError(
+                f"{field_name}.price",
+                _(
+                    "The price differs from the one in priceSpecification and does not say whether it "
+                    "includes VAT; give each price a priceSpecification with valueAddedTaxIncluded."
+                ),
+            )
+        stated[ABSENT_VAT_MEANS_INCLUDED] = offer_price
+    excl, incl = stated.get(False), stated.get(True)
+    if excl is not None and incl is not None and excl > incl:
+        raise RecordError(
+            f"{field_name}.priceSpecification",
+            _("The price excluding VAT is higher than the price including VAT."),
+        )
+    return excl, incl
+
+
 def _instance(instance, index, course_id) -> RunRecord:
     field_name = f"hasCourseInstance[{index}]"
     if not isinstance(instance, dict):
@@ -130,12 +228,7 @@ def _instance(instance, index, course_id) -> RunRecord:
             place = {"location_name": _("Online")}
     elif location:
         place = {"location_name": clean_text(location, limit=200)}
-    offers = [o for o in _list(instance.get("offers")) if isinstance(o, dict)]
-    price = (
-        parse_decimal(offers[0].get("price"), f"{field_name}.offers.price", notation=POINT_DECIMALS)
-        if offers
-        else None
-    )
+    excl, incl = _offers_price(instance.get("offers"), f"{field_name}.offers")
     # Identify a run by its @id, else by its place in time: a page has no other stable key.
     run_id = (
         clean_text(instance.get("@id") or instance.get("identifier"), limit=200)
@@ -157,7 +250,8 @@ def _instance(instance, index, course_id) -> RunRecord:
         run_format=_mode(instance.get("courseMode")),
         language=clean_text(instance.get("inLanguage"), limit=10),
         seats=parse_int(instance.get("maximumAttendeeCapacity"), f"{field_name}.maximumAttendeeCapacity"),
-        price_excl_vat=price,
+        price_excl_vat=excl,
+        price_incl_vat=incl,
         url=check_url(instance.get("url") or "", f"{field_name}.url"),
         **place,
     )
@@ -175,15 +269,10 @@ def _course(course) -> CourseRecord:
     runs = [_instance(instance, index, course_id) for index, instance in enumerate(instances)]
     if len({r.external_id for r in runs}) != len(runs):
         raise RecordError("hasCourseInstance", _("Two course instances are the same."))
-    offers = [o for o in _list(course.get("offers")) if isinstance(o, dict)]
-    course_price = (
-        parse_decimal(offers[0].get("price"), "offers.price", notation=POINT_DECIMALS) if offers else None
-    )
-    if offers and (offers[0].get("priceCurrency") or "EUR").upper() != "EUR":
-        raise RecordError("offers.priceCurrency", _("We only show prices in euros (EUR)."))
-    for run in runs:
-        if run.price_excl_vat is None:
-            run.price_excl_vat = course_price
+    course_excl, course_incl = _offers_price(course.get("offers"), "offers")
+    for run in runs:  # a run without a price of its own costs what the course's offer says
+        if run.price_excl_vat is None and run.price_incl_vat is None:
+            run.price_excl_vat, run.price_incl_vat = course_excl, course_incl
     hours = next((_hours(i.get("courseWorkload")) for i in instances if isinstance(i, dict)), None)
     credential = course.get("educationalCredentialAwarded")
     return CourseRecord(

@@ -1,8 +1,14 @@
 """API v1: opleidingen, uitvoeringen, aanbieders and the OOAPI v5 view."""
 
+import json
+from decimal import Decimal
+
+import jsonschema
 import pytest
+from drf_spectacular.generators import SchemaGenerator
 
 from kennishub.catalogue import services
+from kennishub.catalogue.harvest import ooapi
 
 from .conftest import fixture_bytes
 from .factories import CourseFactory
@@ -51,8 +57,57 @@ def test_ooapi_view_answers_in_the_shape_of_ooapi_v5(client, harvested):
     assert course["studyLoad"] == {"studyLoadUnit": "hour", "value": 24.0}
     (offering,) = course["offerings"]
     assert offering["startDate"] == "2026-03-10" and offering["modeOfDelivery"] == ["situated"]
+    # EDU-DEX states the price excluding VAT only: OOAPI's amount (the whole cost) stays out.
     assert offering["priceInformation"] == [
-        {"costType": "total costs", "currency": "EUR", "amount": "1195.00", "amountWithoutVat": "1195.00"}
+        {"costType": "total costs", "currency": "EUR", "amountWithoutVat": "1195.00"}
     ]
     one = client.get(f"/api/v1/ooapi/courses/{course['courseId']}")
     assert one.status_code == 200 and one.json()["courseId"] == course["courseId"]
+
+
+def _exported_costs(client) -> dict[str, dict]:
+    page = client.get("/api/v1/ooapi/courses").json()
+    return {
+        course["primaryCode"]["code"]: course["offerings"][0]["priceInformation"] for course in page["items"]
+    }
+
+
+def test_ooapi_export_writes_each_price_in_its_own_field_and_reads_back_the_same(client, provider):
+    fixture = json.loads(fixture_bytes("ooapi/feed-course-with-offering.json"))
+    (stated,) = fixture["items"][1]["priceInformation"]  # amount 3025.00 = 2500.00 + VAT 525.00
+    items = []
+    costs = {
+        "BOTH": {key: stated[key] for key in ("amount", "vatAmount", "amountWithoutVat")},
+        "INCL": {"amount": "1210.00"},
+        "EXCL": {"amountWithoutVat": "1000.00"},
+    }
+    for code, cost in costs.items():
+        course, offering = json.loads(json.dumps(fixture["items"]))
+        course["courseId"] = offering["course"] = code
+        course["primaryCode"] = {"codeType": "identifier", "code": code}
+        offering["offeringId"] = f"{code}-1"
+        offering["priceInformation"] = [dict(cost, costType="total costs", currency="EUR")]
+        items += [course, offering]
+    run = services.start_run(provider=provider, format_name="ooapi", source="feed.json")
+    assert services.harvest(run, content=json.dumps({"items": items}).encode()).rejected == 0
+
+    exported = _exported_costs(client)
+    assert exported == {
+        code: [dict(cost, costType="total costs", currency="EUR")] for code, cost in costs.items()
+    }
+    price_schema = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"][
+        "OoapiPrice"
+    ]
+    for cost_list in exported.values():
+        jsonschema.validate(cost_list[0], price_schema)
+    # Our own OOAPI harvester reads the export back to the same prices, never an excl amount as incl.
+    page = client.get("/api/v1/ooapi/courses").content
+    read_back = {
+        r.code: (r.runs[0].price_excl_vat, r.runs[0].price_incl_vat)
+        for r in ooapi.parse(page).built().records
+    }
+    assert read_back == {
+        "BOTH": (Decimal("2500.00"), Decimal("3025.00")),
+        "INCL": (None, Decimal("1210.00")),
+        "EXCL": (Decimal("1000.00"), None),
+    }
