@@ -27,7 +27,12 @@ set (it prints the coefficients to paste when they differ).
 Clusters: average linkage (SciPy, dense) on each method's similarity, cut where the tuning set's
 ARI is best, then measured on the held-out set; and the production clustering
 (kennishub/agenda/clustering.py: sparse kNN graph, locally scaled scores, graph average linkage)
-with its constant cut. Adjusted Rand index and V-measure against the topics.
+with its constant cut. Adjusted Rand index and V-measure against the topics. Then the members'
+floor (step 4 of clustering.py): its floors 5-fold cross-validated by topic on agendas drawn from
+the tuning set with half of the topics cut to one question, and the proposals before and after it
+on the tuning, held-out and **trial** sets (bench/data/kennisvragen_trial.tsv: 86 realistic
+questions, 10 groups and 42 one-offs, only reported) beside the word-overlap baseline: ARI,
+V-measure, proposals, grab-bags (two or more topics, none a majority) and one-offs in a proposal.
 Every method runs in the same process as the word-overlap (Jaccard) baseline.
 
 Speed: a synthetic corpus of --corpus questions (the 300 recombined with extra clauses; timing
@@ -74,6 +79,7 @@ from kennishub.agenda import clustering, similarity  # noqa: E402
 DATA = REPO / "bench" / "data"
 TUNING = DATA / "kennisvragen_eval.tsv"
 HELD_OUT = DATA / "kennisvragen_heldout.tsv"
+TRIAL = DATA / "kennisvragen_trial.tsv"
 TOP = 5
 MIN_PRECISION = 0.90
 FOLDS = 5
@@ -260,6 +266,7 @@ def evaluate(method, calibrated, tuning, held_out):
         "held_precision": held_precision,
         "held_recall": held_recall,
         "held_recall_at_1": held_table[3],
+        "cut": cut,
         "ari": adjusted_rand_score(topics, fcluster(tree, cut, "distance")),
         "held_ari": adjusted_rand_score(held_out[1], held_labels),
         "held_v": v_measure_score(held_out[1], held_labels),
@@ -386,6 +393,184 @@ def production_clusters(dataset, use_encoder=True):
     return labels, topics
 
 
+def proposal_figures(topics, labels):
+    """ARI and V-measure, and what a knowledge broker sees: the proposals (clusters of two or
+    more), the grab-bags among them (questions of two or more topics, none of them a majority)
+    and the one-off questions (a topic of one question in the set) inside a proposal."""
+    sizes = defaultdict(int)
+    for topic in topics.tolist():
+        sizes[topic] += 1
+    proposals = grab_bags = one_offs = 0
+    for label in np.unique(labels):
+        members = topics[labels == label]
+        if len(members) < 2:
+            continue
+        proposals += 1
+        _values, counts_ = np.unique(members, return_counts=True)
+        grab_bags += len(counts_) >= 2 and counts_.max() * 2 <= len(members)
+        one_offs += sum(sizes[topic] == 1 for topic in members.tolist())
+    return {
+        "ari": adjusted_rand_score(topics, labels),
+        "v": v_measure_score(topics, labels),
+        "proposals": proposals,
+        "grab_bags": int(grab_bags),
+        "one_offs": one_offs,
+        "one_offs_total": sum(1 for size in sizes.values() if size == 1),
+    }
+
+
+def sparse_agendas(topics, chosen, seeds):
+    """Agendas drawn from the tuning set that look like a real one: of every chosen topic, half
+    of the time one question (a one-off), otherwise three to five of its questions."""
+    agendas = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        rows = []
+        for topic in sorted(chosen):
+            members = np.flatnonzero(topics == topic).tolist()
+            rows += [rng.choice(members)] if rng.random() < 0.5 else rng.sample(members, rng.randint(3, 5))
+        agendas.append(np.array(rows))
+    return agendas
+
+
+FLOOR_GRID = [
+    (pair, member)
+    for pair in (2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0)
+    for member in (1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25)
+]
+FLOOR_TOLERANCE = 0.005  # ARI differences smaller than this are noise: take the stricter floors
+FLOOR_SEEDS = 8
+
+
+def floors_figures(tuning):
+    """Step 4 of clustering.py: its floors, 5-fold cross-validated by topic on sparse tuning agendas.
+
+    Per fold the floors are the grid point with the best mean ARI on agendas drawn from four
+    fifths of the topics (of those within FLOOR_TOLERANCE of the best, the strictest: a question
+    left out costs the broker a click, a grab-bag his trust), measured on agendas drawn from the
+    fifth. Returns the cross-validated figures and the floors fitted on all topics."""
+    texts, topics, _ = tuning
+    cache = {}
+
+    def runs(rows):
+        key = tuple(rows.tolist())
+        if key not in cache:
+            index = similarity.SimilarityIndex(range(len(rows)), [texts[i] for i in rows], use_encoder=True)
+            edges, unknown = clustering.scaled_graph(index)
+            linked = clustering.average_linkage(
+                len(rows), edges, unknown=unknown, min_similarity=similarity.CLUSTER_SIMILARITY[True]
+            )
+            cache[key] = (index, linked, clustering.score_sums(index))
+        return cache[key]
+
+    def labels(rows, floors):
+        index, linked, sums = runs(rows)
+        if floors is None:
+            return linked
+        pair, member = floors
+        return clustering.drop_weak_members(index, linked, pair_floor=pair, member_floor=member, sums=sums)
+
+    def mean_ari(agendas, floors):
+        return float(np.mean([adjusted_rand_score(topics[rows], labels(rows, floors)) for rows in agendas]))
+
+    def choose(agendas):
+        scores = {floors: mean_ari(agendas, floors) for floors in FLOOR_GRID}
+        best = max(scores.values())
+        return max(
+            (f for f, score in scores.items() if score >= best - FLOOR_TOLERANCE), key=lambda f: (f[1], f[0])
+        )
+
+    all_topics = sorted(set(topics.tolist()))
+    chosen, test_figures = [], {"before": [], "after": []}
+    for fold in range(FOLDS):
+        fit_topics = [t for t in all_topics if t % FOLDS != fold]
+        test_topics = [t for t in all_topics if t % FOLDS == fold]
+        floors = choose(sparse_agendas(topics, fit_topics, range(FLOOR_SEEDS)))
+        chosen.append(floors)
+        for rows in sparse_agendas(topics, test_topics, range(100, 100 + FLOOR_SEEDS)):
+            test_figures["before"].append(proposal_figures(topics[rows], labels(rows, None)))
+            test_figures["after"].append(proposal_figures(topics[rows], labels(rows, floors)))
+    fitted = choose(sparse_agendas(topics, all_topics, range(FLOOR_SEEDS)))
+    return test_figures, chosen, fitted
+
+
+def report_clusters(tuning, held_out, trial, baseline_cut):
+    """The production clustering on the three sets, before and after step 4, beside the baseline."""
+    print("\nproduction clustering (kNN graph, locally scaled, graph average linkage):")
+    for use_encoder in (True, False):
+        tune_labels, tune_topics = production_clusters(tuning, use_encoder)
+        name = "e5" if use_encoder else "char only"
+        held_labels, held_topics = production_clusters(held_out, use_encoder)
+        cuts = np.round(np.arange(-0.30, 0.31, 0.02), 2)
+        best = max(cuts, key=lambda c: adjusted_rand_score(tune_topics, tune_labels(c)))
+        constant = similarity.CLUSTER_SIMILARITY[use_encoder]
+        for label, cut in (("best cut on tuning", best), ("constant in code", constant)):
+            tl, hl = tune_labels(cut), held_labels(cut)
+            print(
+                f"  {name:10} {label:18} {cut:+.2f}: tuning ARI "
+                f"{adjusted_rand_score(tune_topics, tl):.3f} V {v_measure_score(tune_topics, tl):.3f} | "
+                f"held-out ARI {adjusted_rand_score(held_topics, hl):.3f} "
+                f"V {v_measure_score(held_topics, hl):.3f}, "
+                f"{len(set(hl))} clusters for {len(set(held_topics))} topics"
+            )
+
+    test_figures, chosen, fitted = floors_figures(tuning)
+    print(
+        f"\nstep 4 (drop members that do not stand out), floors (pair, member) chosen by "
+        f"{FOLDS}-fold CV by topic on sparse tuning agendas (half of the topics cut to one question):"
+    )
+    in_code = (clustering.PAIR_FLOOR, clustering.MEMBER_FLOOR)
+    verdict = "" if fitted == in_code else "  <- THE CODE DIFFERS"
+    print(f"  per fold {chosen}; on all topics {fitted}; in clustering.py {in_code}{verdict}")
+    for label in ("before", "after"):
+        mean = {key: np.mean([r[key] for r in test_figures[label]]) for key in test_figures[label][0]}
+        print(
+            f"  test folds, {label:6} step 4: ARI {mean['ari']:.3f} V {mean['v']:.3f}; per agenda "
+            f"{mean['proposals']:.1f} proposals, {mean['grab_bags']:.1f} grab-bags, "
+            f"{mean['one_offs']:.1f} of {mean['one_offs_total']:.1f} one-offs in a proposal"
+        )
+    first, second = clustering.score_sums(similarity.SimilarityIndex(range(len(tuning[0])), tuning[0]))
+    others = len(tuning[0]) - 1
+    mean, sd = first / others, np.sqrt(second / others - (first / others) ** 2)
+    print(
+        f"  the tuning questions' e5 cosine to the others: mean {mean.mean():.4f}, sd {sd.mean():.4f} "
+        f"(clustering.SCORE_PRIOR {clustering.SCORE_PRIOR})"
+    )
+
+    print(
+        "\nproposals per set (baseline: word overlap, average linkage at its best tuning cut; "
+        "grab-bag = two or more topics, none a majority):"
+    )
+    print(
+        f"  {'set':9} {'method':34} {'ARI':>6} {'V':>6} {'proposals':>9} {'grab-bags':>9}  "
+        "one-offs in a proposal"
+    )
+    for set_name, dataset in (("tuning", tuning), ("held-out", held_out), ("trial", trial)):
+        texts, topics, _ = dataset
+        index = similarity.SimilarityIndex(range(len(texts)), texts, use_encoder=True)
+        edges, unknown = clustering.scaled_graph(index)
+        linked = clustering.average_linkage(
+            len(texts), edges, unknown=unknown, min_similarity=similarity.CLUSTER_SIMILARITY[True]
+        )
+        methods = (
+            (
+                "word overlap (baseline)",
+                fcluster(average_linkage_tree(word_overlap(texts)), baseline_cut, "distance"),
+            ),
+            ("e5 graph linkage (before step 4)", linked),
+            ("e5 + step 4 (clustering.py)", clustering.cluster_labels(index)),
+        )
+        for method_name, labels in methods:
+            r = proposal_figures(topics, labels)
+            one_offs = (
+                f"{r['one_offs']} of {r['one_offs_total']}" if r["one_offs_total"] else "- (none in set)"
+            )
+            print(
+                f"  {set_name:9} {method_name:34} {r['ari']:6.3f} {r['v']:6.3f} {r['proposals']:9} "
+                f"{r['grab_bags']:9}  {one_offs}"
+            )
+
+
 # --- speed --------------------------------------------------------------------------------------
 
 
@@ -460,7 +645,7 @@ def _same_model(fitted: dict, threshold: float) -> bool:
     return close and abs(threshold - similarity.PAIR_THRESHOLD) <= 0.04
 
 
-def report_quality(tuning, held_out):
+def report_quality(tuning, held_out, trial):
     """The quality tables: hints (duplicate flag) and clusters, every method beside the baseline."""
     for name, (texts, topics, groups) in (("tuning", tuning), ("held-out", held_out)):
         duplicates = sum((groups == g).sum() - 1 for g in groups) // 2
@@ -510,23 +695,7 @@ def report_quality(tuning, held_out):
             f"recall@1 {r['held_recall_at_1']:.3f} vs {base['held_recall_at_1']:.3f}"
         )
     small_agendas(tuning)
-    print("\nproduction clustering (kNN graph, locally scaled, graph average linkage):")
-    for use_encoder in (True, False):
-        tune_labels, tune_topics = production_clusters(tuning, use_encoder)
-        name = "e5" if use_encoder else "char only"
-        held_labels, held_topics = production_clusters(held_out, use_encoder)
-        cuts = np.round(np.arange(-0.30, 0.31, 0.02), 2)
-        best = max(cuts, key=lambda c: adjusted_rand_score(tune_topics, tune_labels(c)))
-        constant = similarity.CLUSTER_SIMILARITY[use_encoder]
-        for label, cut in (("best cut on tuning", best), ("constant in code", constant)):
-            tl, hl = tune_labels(cut), held_labels(cut)
-            print(
-                f"  {name:10} {label:18} {cut:+.2f}: tuning ARI "
-                f"{adjusted_rand_score(tune_topics, tl):.3f} V {v_measure_score(tune_topics, tl):.3f} | "
-                f"held-out ARI {adjusted_rand_score(held_topics, hl):.3f} "
-                f"V {v_measure_score(held_topics, hl):.3f}, "
-                f"{len(set(hl))} clusters for {len(set(held_topics))} topics"
-            )
+    report_clusters(tuning, held_out, trial, base["cut"])
 
 
 def main():
@@ -541,7 +710,7 @@ def main():
 
     tuning, held_out = load(TUNING), load(HELD_OUT)
     if not args.speed_only:
-        report_quality(tuning, held_out)
+        report_quality(tuning, held_out, load(TRIAL))
     if args.skip_speed:
         return
     texts = tuning[0]
