@@ -33,6 +33,20 @@ DEMO_ACCOUNTS = [
         "superuser": False,
     },
     {
+        "email": "demo-kennismakelaar@kennishub.nl",
+        "full_name": DEMO_NAME_PREFIX + "Kennismakelaar",
+        "roles": [roles.KNOWLEDGE_BROKER],
+        "totp_secret": "4b454e4e49534d414b454c4141522d44454d4f21",
+        "superuser": False,
+    },
+    {
+        "email": "demo-jurylid@kennishub.nl",
+        "full_name": DEMO_NAME_PREFIX + "Jurylid",
+        "roles": [roles.JURY_MEMBER],
+        "totp_secret": None,
+        "superuser": False,
+    },
+    {
         "email": "demo-beheerder@kennishub.nl",
         "full_name": DEMO_NAME_PREFIX + "Beheerder",
         "roles": [roles.ADMINISTRATOR],
@@ -59,7 +73,7 @@ def load_demo(stdout) -> None:
         user, created = User.objects.get_or_create(email=spec["email"])
         user.full_name = spec["full_name"]
         user.is_superuser = spec["superuser"]
-        user.is_staff = bool(spec["roles"]) or spec["superuser"]
+        user.is_staff = any(roles.ROLES[role].staff for role in spec["roles"]) or spec["superuser"]
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.save()

@@ -4,7 +4,7 @@ Read-only and public: only accepted or answered questions and published clusters
 askers or supporters. ``vergelijkbaar`` uses the same engine as the hints in the intake form.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import (
@@ -216,7 +216,7 @@ class QuestionViewSet(viewsets.ReadOnlyModelViewSet):
         .defer("embedding")
         .select_related("municipality", "cluster")
         .prefetch_related("themes")
-        .annotate(support_count=Count("supports", distinct=True))
+        .annotate(support_count=selectors.support_count())
         .order_by("-created_at", "-id")
     )
 
@@ -275,7 +275,10 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
         .prefetch_related(
             "themes",
             Prefetch(
-                "questions", queryset=Question.objects.exclude(status=Question.Status.MERGED).order_by("id")
+                "questions",
+                queryset=Question.objects.exclude(status=Question.Status.MERGED)
+                .defer("embedding")
+                .order_by("id"),
             ),
             Prefetch(
                 "routes",
@@ -284,3 +287,13 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
         )
         .order_by("-published_at", "-id")
     )
+
+    def paginate_queryset(self, queryset):
+        # Score and spread of the whole page at once (a few queries), not of each cluster in turn.
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self._ranked = {item.cluster.pk: item for item in selectors.ranked(page)}
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "ranked": getattr(self, "_ranked", {})}

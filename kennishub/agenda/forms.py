@@ -218,6 +218,10 @@ class JuryForm(forms.Form):
         label=_("Jury members"),
         queryset=User.objects.none(),
         required=False,
+        help_text=_(
+            "Only accounts with the role of jury member are listed; an administrator gives that role "
+            "in the management environment (Users)."
+        ),
         widget=forms.CheckboxSelectMultiple,
     )
 

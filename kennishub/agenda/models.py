@@ -115,7 +115,11 @@ class Question(models.Model):
         verbose_name = _("knowledge question")
         verbose_name_plural = _("knowledge questions")
         permissions = [("moderate_question", _("Can moderate knowledge questions"))]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            # The public list and the API page newest first: read from the index, not sorted.
+            models.Index(fields=["-created_at", "-id"], name="agenda_question_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.text

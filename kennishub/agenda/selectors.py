@@ -6,14 +6,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
+from kennishub.accounts.models import Profile
 from kennishub.core import theme_sections
 from kennishub.core.models import Municipality, Theme
 
 from . import similarity
 from .models import Cluster, Criterion, Merge, Notification, Question, Route, Score, Support
+
+
+def support_count() -> Subquery:
+    """The number of supports of each question, as a subquery: counted for the rows of a page only,
+    where ``Count("supports")`` would join and group every question before the page is cut."""
+    supports = Support.objects.filter(question=OuterRef("pk")).order_by().values("question")
+    return Coalesce(Subquery(supports.annotate(n=Count("pk")).values("n")), 0)
 
 
 def public_questions(*, theme: Theme | None = None) -> QuerySet[Question]:
@@ -24,7 +33,7 @@ def public_questions(*, theme: Theme | None = None) -> QuerySet[Question]:
         questions.defer("embedding")
         .select_related("municipality", "cluster")
         .prefetch_related("themes")
-        .annotate(support_count=Count("supports", distinct=True))
+        .annotate(support_count=support_count())
         .order_by("-created_at", "-id")
     )
 
@@ -77,10 +86,84 @@ def similar_questions(
 def moderation_queue() -> QuerySet[Question]:
     return (
         Question.objects.filter(status__in=[Question.Status.SUBMITTED, Question.Status.CLARIFICATION])
-        .select_related("municipality", "asker")
+        .defer("embedding")
+        .select_related("municipality__province")
         .prefetch_related("themes")
+        .annotate(support_count=support_count())
         .order_by("created_at", "id")
     )
+
+
+def question_for_moderation(pk: int) -> Question:
+    """A question with what the moderation page shows: asker, places and roles of its supporters."""
+    return (
+        Question.objects.defer("embedding")
+        .select_related("municipality__province", "asker", "cluster", "answer_product")
+        .prefetch_related(
+            Prefetch("supports", queryset=Support.objects.select_related("municipality__province"))
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class AskerContact:
+    """The asker's name and e-mail address, for a knowledge broker who needs to ask them something."""
+
+    name: str
+    email: str
+
+
+def asker_contact(question: Question, *, viewer) -> AskerContact | None:
+    """Name and e-mail of the asker, only for a `viewer` who may moderate; None without an asker.
+
+    Least personal data: public pages, the API and the exports never show them.
+    """
+    if question.asker is None or not viewer.has_perm("agenda.moderate_question"):
+        return None
+    return AskerContact(name=question.asker.full_name, email=question.asker.email)
+
+
+@dataclass
+class SupportingMunicipality:
+    """The supporters of a question from one municipality (None: not known), counted per role."""
+
+    municipality: Municipality | None
+    supporters: int = 0
+    roles: Counter = field(default_factory=Counter)
+
+    def role_labels(self) -> list[tuple[str, int]]:
+        labels = dict(Profile.RoleKind.choices)
+        return [(labels.get(role, role), count) for role, count in self.roles.most_common() if role]
+
+
+@dataclass
+class SupportOverview:
+    groups: list[SupportingMunicipality]
+
+    @property
+    def supporters(self) -> int:
+        return sum(group.supporters for group in self.groups)
+
+    @property
+    def municipalities(self) -> int:
+        return sum(1 for group in self.groups if group.municipality is not None)
+
+
+def supporters_by_municipality(question: Question) -> SupportOverview:
+    """The supports of `question` per municipality, most supporters first, with their roles (no names)."""
+    groups: dict[int | None, SupportingMunicipality] = {}
+    for support in question.supports.all():
+        group = groups.setdefault(
+            support.municipality_id, SupportingMunicipality(municipality=support.municipality)
+        )
+        group.supporters += 1
+        group.roles[support.role_kind] += 1
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (g.municipality is None, -g.supporters, g.municipality.name if g.municipality else ""),
+    )
+    return SupportOverview(groups=ordered)
 
 
 def current_merge_of(question: Question) -> Merge | None:
@@ -115,23 +198,53 @@ class Spread:
 
 
 def spread_of(questions: list[Question], *, by_cluster: bool = False) -> dict[int, Spread]:
-    """Spread per question (or per cluster), from askers and supporters, in two queries."""
+    """Spread per question (or per cluster), from askers and supporters, in two small queries."""
+    ordered = sorted(questions, key=lambda q: (q.created_at, q.pk), reverse=True)
+    key_of = {q.pk: (q.cluster_id if by_cluster else q.pk) for q in ordered}
+    if by_cluster:  # a join on the clusters: a list of thousands of question ids is slow to plan
+        supports = Support.objects.filter(question__cluster_id__in={q.cluster_id for q in ordered})
+    else:
+        supports = Support.objects.filter(question_id__in=list(key_of))
+    return _spreads(
+        [(key_of[q.pk], q.municipality_id) for q in ordered],
+        [
+            (key_of[question_id], municipality_id)
+            for question_id, municipality_id in supports.values_list("question_id", "municipality_id")
+            if question_id in key_of  # not a merged question of the cluster
+        ],
+    )
+
+
+def _cluster_spreads(cluster_ids: list[int]) -> dict[int, Spread]:
+    """Spread per cluster from ids alone: the same as ``spread_of(questions, by_cluster=True)``."""
+    visible = Question.objects.filter(cluster_id__in=cluster_ids).exclude(status=Question.Status.MERGED)
+    askers = visible.order_by("-created_at", "-id").values_list("cluster_id", "municipality_id")
+    supports = Support.objects.filter(question__in=visible).values_list(
+        "question__cluster_id", "municipality_id"
+    )
+    return _spreads(list(askers), list(supports))
+
+
+def _spreads(
+    askers: list[tuple[int, int | None]], supports: list[tuple[int, int | None]]
+) -> dict[int, Spread]:
+    """Spreads from (key, municipality id) of the askers and of the supports: ids, not rows, and each
+    municipality read once, so an agenda of thousands of questions stays tens of milliseconds."""
     spreads: dict[int, Spread] = defaultdict(Spread)
-    keys = [q.pk for q in questions]
-    key_of = {q.pk: (q.cluster_id if by_cluster else q.pk) for q in questions}
-    places: list[tuple[int, Municipality | None]] = []
-    for question in Question.objects.filter(pk__in=keys).select_related("municipality__province"):
-        places.append((question.pk, question.municipality))
-    for support in Support.objects.filter(question_id__in=keys).select_related("municipality__province"):
-        spreads[key_of[support.question_id]].supporters += 1
-        places.append((support.question_id, support.municipality))
+    for key, _municipality_id in supports:
+        spreads[key].supporters += 1
+    places = askers + supports
+    municipalities = Municipality.objects.select_related("province").in_bulk(
+        {municipality_id for _, municipality_id in places if municipality_id is not None}
+    )
     seen: set[tuple[int, int]] = set()
-    for question_id, municipality in places:
-        spread = spreads[key_of[question_id]]
-        if municipality is None or (key_of[question_id], municipality.pk) in seen:
+    for key, municipality_id in places:
+        spread = spreads[key]
+        if municipality_id is None or (key, municipality_id) in seen:
             continue
-        seen.add((key_of[question_id], municipality.pk))
-        spread.municipality_ids.add(municipality.pk)
+        seen.add((key, municipality_id))
+        municipality = municipalities[municipality_id]
+        spread.municipality_ids.add(municipality_id)
         if municipality.size_class:
             spread.sizes[municipality.size_class] += 1
         spread.provinces[municipality.province.name] += 1
@@ -161,15 +274,24 @@ def weighted_scores(clusters: list[Cluster]) -> dict[int, Decimal | None]:
     return result
 
 
-def _cluster_queryset() -> QuerySet[Cluster]:
-    visible = Question.objects.exclude(status=Question.Status.MERGED).select_related("municipality")
-    return Cluster.objects.prefetch_related(
-        "themes",
-        Prefetch("questions", queryset=visible.order_by("id")),
+def _cluster_queryset(*, with_questions: bool = True) -> QuerySet[Cluster]:
+    """Clusters with themes and routes, and their questions unless only counted (`question_count`)."""
+    clusters = Cluster.objects.prefetch_related(
+        "themes__parent",
         Prefetch(
             "routes", queryset=Route.objects.select_related("funder", "programme").order_by("-status_date")
         ),
     )
+    if not with_questions:
+        merged = Q(questions__status=Question.Status.MERGED)
+        return clusters.annotate(question_count=Count("questions", filter=~merged, distinct=True))
+    visible = (
+        Question.objects.exclude(status=Question.Status.MERGED)
+        # What cluster pages, the agenda and its exports show of a question: not the long texts.
+        .defer("embedding", "context", "importance", "moderator_message", "answer_text")
+        .select_related("municipality")
+    )
+    return clusters.prefetch_related(Prefetch("questions", queryset=visible.order_by("id")))
 
 
 @dataclass
@@ -178,15 +300,26 @@ class RankedCluster:
     score: Decimal | None
     spread: Spread
     rank: int = 0
+    question_count: int = 0  # its questions that were not merged
 
 
-def ranked(clusters: list[Cluster]) -> list[RankedCluster]:
-    """Clusters by weighted jury score (unscored last), then by spread over municipalities."""
+def ranked(clusters: list[Cluster], *, spreads: dict[int, Spread] | None = None) -> list[RankedCluster]:
+    """Clusters by weighted jury score (unscored last), then by spread over municipalities.
+
+    Without `spreads`, from the clusters' prefetched questions; with them (``_cluster_spreads``),
+    the clusters carry `question_count` instead."""
     scores = weighted_scores(clusters)
-    questions = [q for cluster in clusters for q in cluster.questions.all()]
-    spreads = spread_of(questions, by_cluster=True)
+    if spreads is None:
+        questions = [q for cluster in clusters for q in cluster.questions.all()]
+        spreads = spread_of(questions, by_cluster=True)
     items = [
-        RankedCluster(cluster=c, score=scores[c.pk], spread=spreads.get(c.pk, Spread())) for c in clusters
+        RankedCluster(
+            cluster=c,
+            score=scores[c.pk],
+            spread=spreads.get(c.pk, Spread()),
+            question_count=c.question_count if hasattr(c, "question_count") else len(c.questions.all()),
+        )
+        for c in clusters
     ]
     items.sort(key=lambda i: (i.score is None, -(i.score or 0), -i.spread.municipalities, i.cluster.title))
     for position, item in enumerate(items, start=1):
@@ -194,16 +327,20 @@ def ranked(clusters: list[Cluster]) -> list[RankedCluster]:
     return items
 
 
-def published_agenda(*, theme: Theme | None = None) -> list[RankedCluster]:
-    clusters = _cluster_queryset().filter(published_at__isnull=False)
+def published_agenda(*, theme: Theme | None = None, with_questions: bool = True) -> list[RankedCluster]:
+    """The published clusters in rank order; `with_questions=False` for pages that only count them."""
+    clusters = _cluster_queryset(with_questions=with_questions).filter(published_at__isnull=False)
     if theme is not None:
         clusters = clusters.filter(Q(themes=theme) | Q(themes__parent=theme)).distinct()
-    return ranked(list(clusters))
+    clusters = list(clusters)
+    if with_questions:
+        return ranked(clusters)
+    return ranked(clusters, spreads=_cluster_spreads([c.pk for c in clusters]))
 
 
 def agenda_by_theme() -> list[tuple[Theme | None, list[RankedCluster]]]:
     """The published agenda grouped per main theme (a cluster shows under each of its themes)."""
-    items = published_agenda()
+    items = published_agenda(with_questions=False)
     groups: dict[Theme | None, list[RankedCluster]] = defaultdict(list)
     for item in items:
         themes = {t.parent or t for t in item.cluster.themes.all()} if item.cluster.themes.all() else {None}
@@ -221,7 +358,11 @@ def cluster_for_page(pk: int) -> Cluster:
 
 
 def unclustered_questions() -> QuerySet[Question]:
-    return Question.objects.filter(status=Question.Status.ACCEPTED, cluster__isnull=True).order_by("id")
+    return (
+        Question.objects.filter(status=Question.Status.ACCEPTED, cluster__isnull=True)
+        .defer("embedding")
+        .order_by("id")
+    )
 
 
 def scores_of(cluster: Cluster) -> QuerySet[Score]:
@@ -275,5 +416,5 @@ def theme_section_items(theme: Theme, limit: int) -> list[theme_sections.Section
             meta=ngettext("%(count)d municipality", "%(count)d municipalities", item.spread.municipalities)
             % {"count": item.spread.municipalities},
         )
-        for item in published_agenda(theme=theme)[:limit]
+        for item in published_agenda(theme=theme, with_questions=False)[:limit]
     ]

@@ -266,6 +266,11 @@ def request_clarification(*, question: Question, actor: User, message: str) -> Q
     question = _lock(question)
     if question.status not in (Question.Status.SUBMITTED, Question.Status.CLARIFICATION):
         raise InvalidState(_("Clarification can only be asked for a submitted question."))
+    if not (question.asker_id and question.asker.is_active):
+        # Nobody would hear of it, and nobody could change the question: it would wait for ever.
+        raise InvalidState(
+            _("This question has no asker who can be reached: accept, merge or answer it instead.")
+        )
     message = _clean(message, label=_("Message"), required=True)
     question.status = Question.Status.CLARIFICATION
     question.moderator_message = message
@@ -301,7 +306,8 @@ def merge_questions(*, source: Question, target: Question, actor: User) -> Merge
     movable.update(question=target)
     merge.moved_support_ids = moved
     merge.save(update_fields=["moved_support_ids"])
-    if source.asker_id and source.asker_id not in on_target:
+    # The municipality of an asker who is no longer known (or was imported) still counts for the breadth.
+    if source.asker_id is None or source.asker_id not in on_target:
         Support.objects.create(
             question=target,
             member=source.asker,

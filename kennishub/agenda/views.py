@@ -143,6 +143,8 @@ def cluster_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export_agenda(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):  # before reading the whole agenda, not after
+        raise Http404
     return exports.agenda_response(fmt)
 
 
@@ -294,14 +296,17 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
     """The moderation page; after a refused action it comes back with status 400, the errors in a
     summary at the top and at the fields, and `refused` (the form as typed) in its empty twin's place.
     """
-    question = get_object_or_404(Question.objects.select_related("municipality", "asker", "cluster"), pk=pk)
+    try:
+        question = selectors.question_for_moderation(pk)
+    except Question.DoesNotExist as error:
+        raise Http404 from error
     similar = selectors.similar_questions(question.text, limit=8, exclude=(question.pk,), key=question.pk)
     # A merged question leads to the question it went into, and can be taken out again here.
     merge = selectors.current_merge_of(question) if question.status == Question.Status.MERGED else None
     page_forms = {
         "clarify_form": forms.ClarificationForm(),
         "merge_form": forms.MergeForm(),
-        "answer_form": forms.AnswerForm(),
+        "answer_form": forms.AnswerForm(initial=_current_answer(question)),
         "move_form": forms.MoveForm(initial={"cluster": question.cluster}),
     }
     if refused is not None:
@@ -311,6 +316,8 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
         "agenda/manage/question.html",
         {
             "question": question,
+            "asker": selectors.asker_contact(question, viewer=request.user),
+            "supporting": selectors.supporters_by_municipality(question),
             "similar": similar,
             "refused": refused,
             "merge": merge,
@@ -318,6 +325,17 @@ def _moderation_page(request: HttpRequest, pk: int, refused: Form | None = None)
         },
         status=400 if refused is not None else 200,
     )
+
+
+def _current_answer(question: Question) -> dict:
+    """The answer given so far, to change it without typing it again (nothing for an open question)."""
+    if question.status != Question.Status.ANSWERED:
+        return {}
+    return {
+        "answer_text": question.answer_text,
+        "answer_url": question.answer_url,
+        "answer_product": question.answer_product_id,
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -401,7 +419,7 @@ def manage_clusters(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agenda/manage/clusters.html",
-        {"clusters": selectors.all_clusters(), "unclustered": selectors.unclustered_questions().count()},
+        {"clusters": selectors.all_clusters(), "unclustered": list(selectors.unclustered_questions())},
     )
 
 

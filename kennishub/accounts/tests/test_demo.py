@@ -21,7 +21,7 @@ def test_demo_accounts_are_marked_and_loading_twice_changes_nothing():
     assert "DEMO" in out.getvalue() and "NOT for production" in out.getvalue()
     assert MunicipalityEmailDomain.objects.get(domain="utrecht.nl").municipality == utrecht
     demo = User.objects.filter(email__startswith="demo-")
-    assert demo.count() == 3
+    assert demo.count() == 5  # member, editor, knowledge broker, jury member, administrator
     assert all(user.full_name.startswith(DEMO_NAME_PREFIX) and user.profile.is_demo for user in demo)
     assert selectors.is_verified_member(User.objects.get(email="demo-lid@utrecht.nl"))
     editor = User.objects.get(email="demo-redacteur@kennishub.nl")

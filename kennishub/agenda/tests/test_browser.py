@@ -64,3 +64,30 @@ def test_hints_appear_while_typing_and_the_form_has_no_axe_violations(live_serve
     hint.wait_for(timeout=10_000)
     violations = run_axe(axe_page)
     assert not violations, f"axe-core found violations on the intake form:\n{describe(violations)}"
+
+
+def test_moderation_pages_with_the_asker_have_no_axe_violations(
+    live_server, agenda_content, axe_page, broker
+):
+    """The queue, a question with its asker and supporters, and the clusters page, for a broker."""
+    from django.conf import settings
+    from django.test import Client
+
+    from .conftest import login_with_second_factor
+
+    agenda_content.status = "ingediend"
+    agenda_content.save()
+    client = Client()
+    login_with_second_factor(client, broker)  # the TOTP flow itself is tested in accounts
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    axe_page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    question_page = f"/kennisagenda/beheer/vragen/{agenda_content.pk}/"
+    for path in ["/kennisagenda/beheer/", question_page, "/kennisagenda/beheer/clusters/"]:
+        response = axe_page.goto(live_server.url + path)
+        assert response.status == 200, path
+        if path == question_page:
+            axe_page.get_by_role("link", name=agenda_content.asker.email).wait_for(timeout=2_000)
+        violations = run_axe(axe_page)
+        assert not violations, f"axe-core found violations on {path}:\n{describe(violations)}"

@@ -5,10 +5,14 @@ from io import StringIO
 import pytest
 from openpyxl import load_workbook
 
+from kennishub.accounts import demo as accounts_demo
+from kennishub.accounts.models import User
+from kennishub.accounts.services import sync_roles
 from kennishub.agenda import services
-from kennishub.agenda.demo import DEMO_PREFIX, DEMO_SOURCE, load_demo
-from kennishub.agenda.models import Cluster, Criterion, Question
-from kennishub.core.tests.factories import ThemeFactory
+from kennishub.agenda.demo import CLUSTERS, DEMO_PREFIX, DEMO_SOURCE, load_demo
+from kennishub.agenda.forms import JuryForm
+from kennishub.agenda.models import Cluster, Criterion, Question, Route, Support
+from kennishub.core.tests.factories import MunicipalityFactory, ThemeFactory
 
 from .factories import ClusterFactory, CriterionFactory, QuestionFactory
 
@@ -53,6 +57,50 @@ def test_demo_loads_once_and_is_marked(db):
     assert count == Question.objects.count() > 0
     assert set(Question.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert all(c.title.startswith(DEMO_PREFIX) for c in Cluster.objects.all())
+
+
+def test_every_demo_question_fits_its_demo_cluster(db):
+    """One main theme per demo cluster, and the written cluster question as its title."""
+    for label in ("zorg en gezondheid", "wonen", "natuur en milieu", "organisatie en bedrijfsvoering"):
+        ThemeFactory(label=label)
+
+    load_demo(StringIO())
+
+    titles = {title for title, _description, _starts in CLUSTERS}
+    clusters = Cluster.objects.prefetch_related("questions__themes")
+    assert {c.title.removeprefix(DEMO_PREFIX) for c in clusters} == titles
+    for cluster in clusters:
+        themes = {theme.label for q in cluster.questions.all() for theme in q.themes.all()}
+        assert len(themes) == 1, (cluster.title, themes)
+    housing = Cluster.objects.get(title__contains="betaalbare woningen")
+    assert not housing.questions.filter(text__icontains="jeugd").exists()
+    assert all(c.is_published and c.status == Cluster.Status.ACCEPTED for c in clusters)
+
+
+def test_demo_loaded_twice_adds_no_supports_clusters_or_routes(db):
+    load_demo(StringIO())
+    counts = (Support.objects.count(), Cluster.objects.count(), Route.objects.count())
+    load_demo(StringIO())
+
+    assert counts == (Support.objects.count(), Cluster.objects.count(), Route.objects.count())
+    assert counts[0] > 0 and counts[1] == len(CLUSTERS)
+    assert all(s.context.startswith("Demo:") for s in Support.objects.all())
+    # Something is left for the broker: questions waiting for moderation and outside a cluster.
+    assert Question.objects.filter(status=Question.Status.SUBMITTED).count() == 2
+    assert Question.objects.filter(status=Question.Status.ACCEPTED, cluster__isnull=True).count() == 2
+
+
+def test_demo_accounts_include_a_broker_and_a_juror_the_jury_form_offers(db):
+    MunicipalityFactory(name="Utrecht")
+    sync_roles()
+
+    accounts_demo.load_demo(StringIO())
+
+    juror = User.objects.get(email="demo-jurylid@kennishub.nl")
+    broker = User.objects.get(email="demo-kennismakelaar@kennishub.nl")
+    assert broker.has_perm("agenda.moderate_question") and broker.is_staff
+    assert juror.has_perm("agenda.score_cluster") and not juror.is_staff  # the jury is no staff role
+    assert list(JuryForm().fields["jurors"].queryset) == [juror]
 
 
 def test_csv_export_writes_the_score_as_dutch_excel_reads_it_and_the_xlsx_as_a_number(
