@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from modelsearch.backends import get_search_backends
 
-from . import registry, text
+from . import registry, spelling, text
 from .models import SearchDocument, SearchFacetValue, Synonym
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,7 @@ def _write(kind: registry.Kind, objs: Iterable[models.Model]) -> int:
         built = list(_documents_for(kind, objs))
     if not built:
         return 0
+    _count_words(kind, [document for document, _facets in built])
     documents = SearchDocument.objects.bulk_create(
         [document for document, _facets in built],
         update_conflicts=True,
@@ -105,14 +106,39 @@ def _write(kind: registry.Kind, objs: Iterable[models.Model]) -> int:
     return len(documents)
 
 
+def _count_words(kind: registry.Kind, documents: list[SearchDocument]) -> None:
+    """Keep the spelling vocabulary current: the words these documents add and drop. The stored
+    versions are locked first, so two writers of one document cannot both count its old words."""
+    stored = {
+        object_id: (title, summary, body)
+        for object_id, title, summary, body in SearchDocument.objects.select_for_update()
+        .filter(kind=kind.key, object_id__in=[document.object_id for document in documents])
+        .order_by("pk")
+        .values_list("object_id", "title", "summary", "body")
+    }
+    before, after = [], []
+    for document in documents:
+        fields = (document.title, document.summary, document.body)
+        old = stored.get(document.object_id)
+        if old != fields:  # re-indexing unchanged text (a new TERMS_VERSION) changes no count
+            after.append(fields)
+            if old is not None:
+                before.append(old)
+    spelling.count_changes(before, after)
+
+
+@transaction.atomic
 def _delete_documents(queryset: models.QuerySet[SearchDocument]) -> int:
     # Deleting instances (not raw SQL) lets modelsearch drop their index entries too.
     count = 0
+    removed = []
     for document in queryset.iterator():
         for backend in get_search_backends(with_auto_update=True):
             backend.delete(document)
         document.delete()
+        removed.append((document.title, document.summary, document.body))
         count += 1
+    spelling.count_changes(removed, [])
     return count
 
 

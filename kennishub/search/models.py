@@ -99,3 +99,19 @@ class Synonym(models.Model):
 
     def term_list(self) -> list[str]:
         return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+
+class SpellingWord(models.Model):
+    """A word of the stored documents and how many documents hold it: the vocabulary of spelling
+    suggestions (spelling.py), kept current by indexing."""
+
+    word = models.CharField(_("word"), max_length=40, primary_key=True)
+    # Not a PositiveIntegerField: a count that drifted below zero is dropped, not an indexing error.
+    documents = models.IntegerField(_("documents"))
+
+    class Meta:
+        verbose_name = _("spelling word")
+        verbose_name_plural = _("spelling words")
+
+    def __str__(self) -> str:
+        return self.word

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.utils.safestring import SafeString
 
 from kennishub.core.models import Theme
 
-from . import engine, registry, snippets, text
+from . import engine, registry, snippets, spelling, text
 from . import query as search_query
 from .models import SearchDocument
 
 PAGE_SIZE = 20
 MAX_FILTER_VALUES = 20
-VOCABULARY_CACHE_KEY = "search:vocabulary:v1"
-VOCABULARY_DOCUMENTS = 5000
 
 
 @dataclass(frozen=True)
@@ -116,34 +112,12 @@ def _hits(ids: list[int], stems: set[str]) -> list[Hit]:
     return hits
 
 
-def _vocabulary() -> list[str]:
-    vocabulary = cache.get(VOCABULARY_CACHE_KEY)
-    if vocabulary is None:
-        titles = SearchDocument.objects.order_by("-indexed_at").values_list("title", flat=True)
-        words = {
-            word
-            for title in titles[:VOCABULARY_DOCUMENTS]
-            for word in text.words(title)
-            if len(word) > 3 and word not in text.STOP_WORDS
-        }
-        vocabulary = sorted(words)
-        cache.set(VOCABULARY_CACHE_KEY, vocabulary, timeout=600)
-    return vocabulary
-
-
 def _suggestions(query: str) -> list[str]:
-    """Spelling alternatives for a query without results, from the words of indexed titles."""
-    words = text.query_words(query)
-    vocabulary = _vocabulary()
-    corrected, changed = [], False
-    for word in words:
-        match = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
-        if match and match[0] != word:
-            corrected.append(match[0])
-            changed = True
-        else:
-            corrected.append(word)
-    return [" ".join(corrected)] if changed else []
+    """A spelling alternative for a query without results, word by word from the words of every
+    indexed document (spelling.py); synonyms stay as typed."""
+    synonyms = frozenset(stem for group in search_query.synonym_groups() for term in group for stem in term)
+    suggestion = spelling.suggest(query, keep=synonyms)
+    return [suggestion] if suggestion else []
 
 
 def _related_themes(query: str) -> list[Theme]:
