@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -36,9 +37,15 @@ from kennishub.accounts import roles
 from kennishub.accounts.selectors import is_verified_member
 from kennishub.core import audit
 
-from . import selectors
+from . import attachments, selectors
 from .exceptions import KnowledgeBaseMissing, NotAllowedToReview, NotAMember
-from .models import DigestSubscription, KnowledgeIndexPage, KnowledgeProductPage, Programme
+from .models import (
+    DigestSubscription,
+    KnowledgeIndexPage,
+    KnowledgeProductPage,
+    KnowledgeProductResource,
+    Programme,
+)
 
 INDEX_SLUG = "kennisbank"
 VALIDATION_WORKFLOW = "Validatie kennisproducten"
@@ -83,6 +90,7 @@ def ensure_structure() -> KnowledgeIndexPage:
         # Not workflow.workflow_tasks.create(): that cluster relation only saves with the workflow.
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
+    attachments.submissions_collection()
     create_permissions(Page._meta.app_config, verbosity=0)
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
@@ -135,7 +143,6 @@ def _paragraphs(text: str) -> list[tuple[str, RichText]]:
     return [("paragraph", RichText(f"<p>{escape(block)}</p>".replace("\n", "<br/>"))) for block in blocks]
 
 
-@transaction.atomic
 def submit_practice(
     *,
     member,
@@ -146,12 +153,50 @@ def submit_practice(
     municipalities,
     themes,
     contact_consent: bool,
+    attachment: UploadedFile | None = None,
 ) -> KnowledgeProductPage:
     """Save a member's good practice as a draft product and put it into the validation workflow.
 
     Nothing is published: validators approve or reject it in the workflow, and the member hears
-    the outcome by e-mail. Raises NotAMember for anyone but a verified member of a municipality.
+    the outcome by e-mail. An `attachment` (validated by the form) becomes a file of the product
+    in a private collection (``attachments``) until the practice is published. All or nothing:
+    page, revision, workflow and file are written in one transaction, and the stored bytes are
+    deleted when it fails. Raises NotAMember for anyone but a verified member of a municipality.
     """
+    documents: list = []
+    try:
+        with transaction.atomic():
+            return _submit_practice(
+                member=member,
+                title=title,
+                summary=summary,
+                description=description,
+                results=results,
+                municipalities=municipalities,
+                themes=themes,
+                contact_consent=contact_consent,
+                attachment=attachment,
+                documents=documents,
+            )
+    except BaseException:
+        for document in documents:  # the row went with the transaction; the bytes must go too
+            attachments.remove_file(document)
+        raise
+
+
+def _submit_practice(
+    *,
+    member,
+    title,
+    summary,
+    description,
+    results,
+    municipalities,
+    themes,
+    contact_consent,
+    attachment,
+    documents: list,
+) -> KnowledgeProductPage:
     if not is_verified_member(member):
         raise NotAMember()
     index = selectors.knowledge_index() or KnowledgeIndexPage.objects.first()
@@ -162,6 +207,16 @@ def submit_practice(
         body = [*body, ("heading", "Resultaat"), *_paragraphs(results)]
     if contact_consent:
         body.append(("paragraph", RichText(f"<p>Contact: {escape(member.full_name or member.email)}</p>")))
+    resources = []
+    if attachment is not None:
+        document = attachments.store(upload=attachment, member=member)
+        documents.append(document)
+        # The member has not granted a licence: editors may change it when they validate.
+        resources.append(
+            KnowledgeProductResource(
+                title=document.title, document=document, licence=KnowledgeProductResource.Licence.RESERVED
+            )
+        )
     page = KnowledgeProductPage(
         title=title,
         slug=_unique_slug(index, title),
@@ -172,6 +227,7 @@ def submit_practice(
         owner=member,
         submitted_by=member,
         publication_date=timezone.localdate(),
+        resources=resources,
     )
     index.add_child(instance=page)
     page.source_municipalities.set(municipalities)
@@ -184,7 +240,12 @@ def submit_practice(
     workflow = page.get_workflow()
     if workflow is not None:
         workflow.start(page, member)
-    audit.record(page, "knowledge.practice.submitted", actor=member, data={"revision": revision.pk})
+    audit.record(
+        page,
+        "knowledge.practice.submitted",
+        actor=member,
+        data={"revision": revision.pk, "documents": [document.pk for document in documents]},
+    )
     return page
 
 

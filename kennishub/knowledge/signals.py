@@ -1,16 +1,25 @@
-"""Receivers where Wagtail must not know about us: publishing and the validation workflow."""
+"""Receivers where Wagtail must not know about us: publishing, the validation workflow and
+deleting a product (in the admin), which takes a submitted file that was never published along."""
 
 from django.apps import apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 from wagtail.signals import page_published, workflow_approved, workflow_rejected
 
-from .models import KnowledgeProductPage
+from .models import KnowledgeProductPage, KnowledgeProductResource
 
 
 def _published(sender, instance, revision=None, **kwargs):
-    from . import services
+    from . import attachments, services
 
     services.record_validation(page=instance, revision=revision)
+    attachments.release(page=instance)
+
+
+def _resource_deleted(sender, instance, **kwargs):
+    from . import attachments
+
+    if instance.document_id is not None:
+        attachments.discard_if_unreleased(document_id=instance.document_id)
 
 
 def _approved(sender, instance, user=None, **kwargs):
@@ -42,4 +51,7 @@ def connect() -> None:
     page_published.connect(_published, sender=KnowledgeProductPage, dispatch_uid="knowledge_published")
     workflow_approved.connect(_approved, dispatch_uid="knowledge_workflow_approved")
     workflow_rejected.connect(_rejected, dispatch_uid="knowledge_workflow_rejected")
+    post_delete.connect(
+        _resource_deleted, sender=KnowledgeProductResource, dispatch_uid="knowledge_resource_deleted"
+    )
     post_migrate.connect(_after_migrate, dispatch_uid="knowledge_structure")

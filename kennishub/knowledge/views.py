@@ -34,7 +34,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def submit_practice(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None)
     form = PracticeSubmissionForm(
-        request.POST or None, member_municipality=getattr(profile, "municipality", None)
+        request.POST or None,
+        request.FILES or None,
+        member_municipality=getattr(profile, "municipality", None),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,5 +1,9 @@
-"""The Kennisbank in the Wagtail admin: programmes as snippets, the review list and its one-click action."""
+"""The Kennisbank in the Wagtail admin: programmes as snippets, the review list and its one-click
+action; and the second factor before staff open a submitted file that is not public yet."""
 
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +13,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from kennishub.accounts.selectors import requires_second_factor
+
+from . import admin_views, attachments
 from .models import KnowledgeProductPage, Programme
 
 
@@ -74,3 +80,16 @@ class MarkReviewedMenuItem(ActionMenuItem):
 @hooks.register("register_page_action_menu_item")
 def _mark_reviewed_action():
     return MarkReviewedMenuItem()
+
+
+@hooks.register("before_serve_document")
+def second_factor_for_submitted_files(document, request):
+    """A file in the private collection of submissions opens for editors only (the collection's
+    restriction, checked by Wagtail); like the admin, it asks staff for their second factor first."""
+    user = request.user
+    if not user.is_authenticated or not attachments.is_private(document):
+        return None
+    if requires_second_factor(user) and not getattr(user, "is_verified", lambda: False)():
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('accounts:two_factor')}?{query}")
+    return None

@@ -249,6 +249,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 WAGTAIL_SITE_NAME = "Kennishub"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILADMIN_LOGIN_URL = "accounts:login"  # ours asks staff for the second factor (TOTP)
+# Where a private page or document (a submitted practice's file) sends a visitor: our login too.
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # password reset goes through /account/
 OTP_TOTP_ISSUER = "Kennishub"
 WAGTAIL_I18N_ENABLED = False
@@ -256,7 +258,7 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("nl", "Nederlands")]
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"]
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Check content and size of uploads, not only the name (core.validators).
