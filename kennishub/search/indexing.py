@@ -222,8 +222,27 @@ def reindex_outdated(*, limit: int = CHUNK_SIZE) -> int:
     return len(outdated)
 
 
+def _index_after_commit(kind_key: str, pk) -> None:
+    """Bring one object's document up to date once its change is committed.
+
+    The change itself is saved by then: a failure here (a search server that is down, a lock
+    timeout) must not turn the user's saved action into an error page, nor leave the index stale
+    until the object is saved again. It is logged and a background task tries once more.
+    """
+    try:
+        update_by_pk(kind_key, pk)
+    except Exception:
+        logger.exception("Indexing %s %s failed; a background task will try again", kind_key, pk)
+        from .tasks import update_document
+
+        try:
+            update_document.enqueue(kind_key=kind_key, object_id=str(pk))
+        except Exception:
+            logger.exception("Could not schedule indexing %s %s again", kind_key, pk)
+
+
 def _schedule(kind_key: str, pk) -> None:
-    transaction.on_commit(partial(update_by_pk, kind_key, pk))
+    transaction.on_commit(partial(_index_after_commit, kind_key, pk))
 
 
 def _on_save(sender, instance, raw=False, **kwargs) -> None:
@@ -237,10 +256,8 @@ def _on_save(sender, instance, raw=False, **kwargs) -> None:
 def _on_delete(sender, instance, **kwargs) -> None:
     kind = registry.kind_for_model(sender)
     if kind is not None:
-        pk = instance.pk
-        transaction.on_commit(
-            lambda: _delete_documents(SearchDocument.objects.filter(kind=kind.key, object_id=str(pk)))
-        )
+        # The object is gone, so bringing its document up to date drops it.
+        _schedule(kind.key, instance.pk)
 
 
 def _connect(kind: registry.Kind) -> None:

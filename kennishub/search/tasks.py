@@ -1,4 +1,5 @@
-"""Background work of the search index: bringing documents indexed under older terms up to date."""
+"""Background work of the search index: documents whose indexing failed after a save, and documents
+indexed under older terms."""
 
 import time
 from datetime import timedelta
@@ -21,3 +22,12 @@ def reindex_outdated_documents() -> None:
     deadline = time.monotonic() + REINDEX_SECONDS
     while time.monotonic() < deadline and indexing.reindex_outdated() == indexing.CHUNK_SIZE:
         pass
+
+
+@task
+def update_document(kind_key: str, object_id: str) -> None:
+    """Index one object again (or drop its document when it is no longer public): the retry of an
+    indexing that failed after its change was saved."""
+    from . import indexing
+
+    indexing.update_by_pk(kind_key, object_id)

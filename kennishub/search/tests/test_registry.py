@@ -81,3 +81,43 @@ def test_unknown_facet_is_refused():
             indexing.rebuild(keys=["werkveld"])
     finally:
         registry.unregister("werkveld")
+
+
+@pytest.fixture
+def fragile_kind():
+    """A kind whose indexing fails while its object's description says so: a search server that
+    is down, say."""
+
+    def to_result(field):
+        if "storing" in field.description:
+            raise ConnectionError("search server unreachable")
+        return registry.Result(title=field.name, url="", summary=field.description)
+
+    registry.register(
+        key="werkveld", label="Werkveld", model=WorkField, queryset=WorkField.objects.all, to_result=to_result
+    )
+    yield
+    registry.unregister("werkveld")
+
+
+@pytest.mark.django_db
+def test_a_failed_indexing_after_the_save_is_logged_and_tried_again_later(
+    fragile_kind, django_capture_on_commit_callbacks, settings, caplog
+):
+    from django.tasks import task_backends
+
+    from kennishub.search.tasks import update_document
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):  # no exception reaches the saver
+        field = WorkFieldFactory(name="Sport en bewegen", description="storing")
+    assert WorkField.objects.filter(pk=field.pk).exists()
+    assert not SearchDocument.objects.filter(kind="werkveld", object_id=str(field.pk)).exists()
+    assert "Indexing werkveld" in caplog.text
+    (retry,) = task_backends["default"].results
+    assert retry.task.name == update_document.name
+    assert retry.kwargs == {"kind_key": "werkveld", "object_id": str(field.pk)}
+
+    WorkField.objects.filter(pk=field.pk).update(description="Beweegaanbod voor alle leeftijden.")
+    update_document.call(**retry.kwargs)  # the worker's retry, once the server is back
+    assert SearchDocument.objects.filter(kind="werkveld", object_id=str(field.pk)).exists()
