@@ -69,6 +69,8 @@ class SearchFacetValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "facet", "value"], name="search_facet_value_unique")
         ]
+        # On PostgreSQL, migration 0004 adds (document, facet, value) INCLUDE (label): the facet
+        # count of a result page then reads that index alone.
         indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_lookup")]
 
     def __str__(self) -> str:
