@@ -694,8 +694,30 @@ def report_quality(tuning, held_out, trial):
             f"{r['held_recall']:.3f} vs P {base['held_precision']:.3f} R {base['held_recall']:.3f}; "
             f"recall@1 {r['held_recall_at_1']:.3f} vs {base['held_recall_at_1']:.3f}"
         )
+    trial_hints(trial)
     small_agendas(tuning)
     report_clusters(tuning, held_out, trial, base["cut"])
+
+
+def trial_hints(trial):
+    """The duplicate flag on the trial set (unseen questions, mostly one-offs; bench/data/README.md),
+    as the engine flags: with the pair model (agendas of PAIR_MODEL_MIN_QUESTIONS or more) and with
+    the cosine alone (smaller agendas, such as this set), beside the word-overlap baseline."""
+    candidates = pair_candidates(trial)
+    rows = np.arange(len(candidates["truth"]))
+    model = pair_table(candidates, probabilities(candidates["X"], similarity.PAIR_MODEL))
+    cosine = pair_table(candidates, candidates["X"][:, 0])
+    overlap = hint_table(word_overlap(trial[0]), trial[2], False)
+    pairs = int(candidates["truth"].sum()) // 2
+    print(f"\ntrial set ({len(trial[0])} unseen questions, {pairs} duplicate pairs), duplicate flag:")
+    for label, table, threshold in (
+        ("pair model (agendas >= 100)", model, similarity.PAIR_THRESHOLD),
+        (f"cosine >= {similarity.SMALL_AGENDA_DUPLICATE_COSINE} (smaller agendas)", cosine,
+         similarity.SMALL_AGENDA_DUPLICATE_COSINE),
+    ):  # fmt: skip
+        precision, recall = precision_recall(*counts(table, rows, threshold))
+        print(f"  {label:40} P {precision:.3f} R {recall:.3f} recall@1 {table[3]:.3f}")
+    print(f"  {'word overlap (baseline)':40} recall@1 {overlap[3]:.3f}")
 
 
 def main():
