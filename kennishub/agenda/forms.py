@@ -244,7 +244,10 @@ class RouteForm(forms.Form):
         required=False,
     )
     on = forms.DateField(
-        label=_("Date"), required=False, help_text=_("For example 2026-03-01. Empty: today.")
+        label=_("Date"),
+        required=False,
+        help_text=_("For example 2026-03-01. Empty: today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=TEXT_MAX_LENGTH)
 

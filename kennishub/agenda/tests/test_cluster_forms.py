@@ -1,6 +1,8 @@
 """Refused forms on the cluster and jury pages: the page again with the errors at the fields and
 everything as typed; reloading an action address leads back to its page."""
 
+import re
+
 import pytest
 
 from kennishub.agenda import services
@@ -101,6 +103,15 @@ def test_refused_route_keeps_the_note_and_names_the_programme(broker_client):
     assert 'aria-invalid="true"' in page
     assert "Dit programma hoort bij een andere financier." in page
     assert not Route.objects.exists()
+
+
+def test_the_new_route_date_is_a_date_field_like_the_status_date(broker_client):
+    cluster = ClusterFactory()
+
+    page = broker_client.get(f"/kennisagenda/beheer/clusters/{cluster.pk}/").content.decode()
+
+    (field,) = re.findall(r'<input[^>]*id="new_route_on"[^>]*>', page)
+    assert 'type="date"' in field
 
 
 def test_refused_route_status_keeps_the_note_and_names_the_link(broker_client, broker):
