@@ -276,7 +276,7 @@ class ClusterViewSet(viewsets.ReadOnlyModelViewSet):
             "themes",
             Prefetch(
                 "questions",
-                queryset=Question.objects.exclude(status=Question.Status.MERGED)
+                queryset=Question.objects.public()  # as /kennisvragen: never a waiting question
                 .defer("embedding")
                 .order_by("id"),
             ),

@@ -1,5 +1,6 @@
 """The agenda's kinds in the front door search: public questions and published clusters."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from kennishub.search import registry
@@ -34,6 +35,13 @@ def cluster_result(cluster: Cluster) -> registry.Result:
     )
 
 
+def _findable_questions():
+    """The questions whose text makes a cluster findable: public ones and those merged into them
+    (they were accepted before), never a submitted or clarification question."""
+    statuses = [*Question.PUBLIC_STATUSES, Question.Status.MERGED]
+    return Question.objects.filter(status__in=statuses).defer("embedding")
+
+
 def register() -> None:
     registry.register(
         key="kennisvraag",
@@ -47,7 +55,7 @@ def register() -> None:
         label=_("Knowledge agenda cluster"),
         model=Cluster,
         queryset=lambda: Cluster.objects.filter(published_at__isnull=False).prefetch_related(
-            "themes", "questions"
+            "themes", Prefetch("questions", queryset=_findable_questions())
         ),
         to_result=cluster_result,
     )

@@ -269,12 +269,17 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request)
 
 
+MANAGE_PAGE_SIZE = 50  # questions per page of the moderation queue and of the unclustered list
+
+
 def _queue_page(request: HttpRequest, refused: Form | None = None) -> HttpResponse:
-    """The moderation queue; after a refused undo it comes back with status 400 and the reason."""
+    """The moderation queue, oldest waiting first, a page at a time; after a refused undo it comes
+    back with status 400 and the reason."""
+    page = Paginator(selectors.moderation_queue(), MANAGE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "agenda/manage/queue.html",
-        {"questions": selectors.moderation_queue(), "merges": selectors.recent_merges(), "refused": refused},
+        {"page_obj": page, "merges": selectors.recent_merges(), "refused": refused},
         status=400 if refused is not None else 200,
     )
 
@@ -416,10 +421,11 @@ def undo_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @broker_required
 def manage_clusters(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.unclustered_questions(), MANAGE_PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,
         "agenda/manage/clusters.html",
-        {"clusters": selectors.all_clusters(), "unclustered": list(selectors.unclustered_questions())},
+        {"clusters": selectors.all_clusters(), "page_obj": page},
     )
 
 

@@ -2,7 +2,7 @@
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -56,6 +56,18 @@ def upcoming_sessions(
     elif audience == "ambtenaren":
         sessions = sessions.filter(Q(for_civil_servants=True) | Q(open_to_everyone=True))
     return _with_related(sessions).order_by("starts_at", "pk")
+
+
+FEED_DAYS = 365
+FEED_MAX_SESSIONS = 200
+
+
+def feed_sessions(*, theme: Theme | None = None) -> QuerySet[Session]:
+    """The sessions of an .ics feed: upcoming ones that start within FEED_DAYS, at most
+    FEED_MAX_SESSIONS, first one first. A calendar app polls the feed; the whole future is not needed.
+    """
+    horizon = timezone.now() + timedelta(days=FEED_DAYS)
+    return upcoming_sessions(theme=theme).filter(starts_at__lt=horizon)[:FEED_MAX_SESSIONS]
 
 
 def past_sessions() -> QuerySet[Session]:

@@ -149,7 +149,7 @@ def feed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         from kennishub.core.models import Theme
 
         theme = get_object_or_404(Theme.objects.active(), slug=slug)
-    sessions = selectors.upcoming_sessions(theme=theme)
+    sessions = selectors.feed_sessions(theme=theme)
     name = f"Kennissessies \N{EN DASH} {theme.display_label}" if theme else "Kennissessies"
     return _ics_response(calendar_files.feed_ics(name, sessions), f"kennissessies-{slug or 'alle'}.ics")
 

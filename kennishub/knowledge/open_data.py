@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import QuerySet
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from kennishub.core.models import Theme
 
 SCHEMA_TYPES = {
     "onderzoek": "Report",
@@ -123,8 +129,65 @@ def _media_type(resource) -> str:
     return mimetypes.guess_type(resource.document.filename)[0] or ""
 
 
+CATALOGUE_CACHE_SECONDS = 60 * 60  # at most this stale after a change the fingerprint cannot see
+
+
 def dcat_catalogue(products, *, request=None) -> bytes:
-    """A DCAT-AP-NL catalogue with one dcat:Dataset per knowledge product."""
+    """A DCAT-AP-NL catalogue with one dcat:Dataset per knowledge product.
+
+    `products` as a queryset: the rendering is cached under a fingerprint of what it shows (see
+    ``_catalogue_key``), so a publish, an unpublish, a move or a change of a theme gives a new
+    catalogue at once while an unchanged catalogue costs two small queries instead of a render.
+    """
+    if not isinstance(products, QuerySet):
+        return _render_catalogue(products)
+    key = _catalogue_key(products)
+    content = cache.get(key)
+    if content is None:
+        content = _render_catalogue(_for_catalogue(products))
+        cache.set(key, content, CATALOGUE_CACHE_SECONDS)
+    return content
+
+
+def _for_catalogue(products: QuerySet) -> QuerySet:
+    """The products with what the catalogue reads and nothing more (a list page prefetches more)."""
+    return (
+        products.select_related(None)
+        .prefetch_related(None)
+        .select_related("source_organisation")
+        .prefetch_related("themes", "resources__document")
+    )
+
+
+def _catalogue_key(products: QuerySet) -> str:
+    """A key that changes with everything the catalogue shows and a publish can change.
+
+    Per product, in the catalogue's order: its id, the revision that is live (every publish makes a
+    new one: title, summary, themes, files and links, dates) and its place in the tree (a move);
+    which products are in it (an unpublish, a page made private); the name of its source
+    organisation. Besides: the themes' labels and concepts, the settings and the language.
+    A replaced document file is not seen: that waits for CATALOGUE_CACHE_SECONDS.
+    """
+    fingerprint = hashlib.sha256()
+    rows = (
+        products.select_related(None)
+        .prefetch_related(None)
+        .values_list("pk", "live_revision_id", "url_path", "source_organisation__name")
+    )
+    themes = Theme.objects.order_by("pk").values_list("pk", "label", "uri")
+    for part in (
+        list(rows),
+        list(themes),
+        settings.SITE_URL,
+        settings.KH_OPERATOR_NAME,
+        settings.KH_CONTACT_EMAIL,
+        get_language(),
+    ):
+        fingerprint.update(repr(part).encode())
+    return f"knowledge:dcat:{fingerprint.hexdigest()}"
+
+
+def _render_catalogue(products) -> bytes:
     root = ET.Element(_q("rdf:RDF"))
     catalogue = ET.SubElement(root, _q("dcat:Catalog"))
     catalogue.set(_q("rdf:about"), _absolute("/kennisbank/catalogus.rdf"))
@@ -142,8 +205,9 @@ def dcat_catalogue(products, *, request=None) -> bytes:
     _literal(publisher, "foaf:name", operator)
     for product in products:
         dataset = ET.SubElement(ET.SubElement(catalogue, _q("dcat:dataset")), _q("dcat:Dataset"))
-        dataset.set(_q("rdf:about"), _absolute(product.get_persistent_url()))
-        _literal(dataset, "dct:identifier", _absolute(product.get_persistent_url()))
+        persistent_url = _absolute(product.get_persistent_url())
+        dataset.set(_q("rdf:about"), persistent_url)
+        _literal(dataset, "dct:identifier", persistent_url)
         _literal(dataset, "dct:title", product.title, lang="nl")
         _literal(dataset, "dct:description", product.summary, lang="nl")
         _literal(dataset, "dct:issued", product.publication_date.isoformat(), datatype="date")

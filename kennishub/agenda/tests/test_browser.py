@@ -91,3 +91,29 @@ def test_moderation_pages_with_the_asker_have_no_axe_violations(
             axe_page.get_by_role("link", name=agenda_content.asker.email).wait_for(timeout=2_000)
         violations = run_axe(axe_page)
         assert not violations, f"axe-core found violations on {path}:\n{describe(violations)}"
+
+
+def test_paged_moderation_lists_have_no_axe_violations(live_server, axe_page, broker):
+    """The queue and the unclustered questions with their page links, followed without JavaScript."""
+    from django.conf import settings
+    from django.test import Client
+
+    from kennishub.agenda.views import MANAGE_PAGE_SIZE
+
+    from .conftest import login_with_second_factor
+
+    QuestionFactory.create_batch(MANAGE_PAGE_SIZE + 1, submitted=True, asker=None)
+    QuestionFactory.create_batch(MANAGE_PAGE_SIZE + 1, asker=None)
+    client = Client()
+    login_with_second_factor(client, broker)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    axe_page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    for path in ["/kennisagenda/beheer/", "/kennisagenda/beheer/clusters/"]:
+        axe_page.goto(live_server.url + path)
+        axe_page.get_by_role("link", name="Volgende pagina").click()
+        axe_page.wait_for_url(f"{live_server.url}{path}?pagina=2")
+        assert axe_page.get_by_text("Pagina 2 van 2").is_visible()
+        violations = run_axe(axe_page)
+        assert not violations, f"axe-core found violations on {path}?pagina=2:\n{describe(violations)}"
