@@ -72,7 +72,8 @@ def similar_questions(
     index = similarity.public_index()
     matches = index.query_accurate(text, limit=limit, exclude=exclude, key=key)
     questions = (
-        Question.objects.select_related("municipality")
+        Question.objects.defer("embedding")  # 3.5 KB of vectors each, which the hints do not show
+        .select_related("municipality")
         .annotate(support_count=Count("supports"))
         .in_bulk([m.key for m in matches])
     )
