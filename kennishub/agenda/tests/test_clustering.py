@@ -5,16 +5,8 @@ import pytest
 
 from kennishub.agenda import clustering, similarity
 
-HOUSING = [
-    "Hoe kunnen we de bouw van betaalbare huurwoningen versnellen?",
-    "Wat helpt om sneller sociale huurwoningen te realiseren?",
-    "Welke afspraken met woningcorporaties leveren meer betaalbare huurwoningen op?",
-]
-LONELINESS = [
-    "Hoe kunnen we eenzaamheid onder ouderen in kleine kernen verminderen?",
-    "Wat werkt tegen eenzaamheid van ouderen in dorpen?",
-    "Hoe bereiken we eenzame ouderen in kleine kernen?",
-]
+from .test_clusters import HOUSING, LONELINESS  # the two real groups of the cluster tests
+
 # Each on a subject of its own: none belongs in a proposal.
 ONE_OFFS = [
     "Hoe gaan we om met ganzen die gewassen van boeren opvreten?",
