@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models import Count
 from django.utils.safestring import SafeString
 
 from kennishub.core.models import Theme
 
 from . import engine, registry, snippets, spelling, text
 from . import query as search_query
-from .models import SearchDocument
+from .models import SearchDocument, SearchFacetValue
 
 PAGE_SIZE = 20
 MAX_FILTER_VALUES = 20
@@ -120,11 +122,36 @@ def _suggestions(query: str) -> list[str]:
     return [suggestion] if suggestion else []
 
 
+RELATED_THEMES = 8
+BUSIEST_THEMES_CACHE_KEY = "search:busiest-themes:v1"
+
+
 def _related_themes(query: str) -> list[Theme]:
+    """Themes whose name shares a word with the query; when none does, the themes that hold the
+    most (not the first ones of the alphabet, which say nothing about the query or the site)."""
     stems = set(text.query_stems(query))
     themes = list(Theme.objects.active().top_level().order_by("label"))
     related = [theme for theme in themes if stems & set(text.index_terms(theme.label))]
-    return related or themes[:8]
+    if related:
+        return related[:RELATED_THEMES]
+    busiest = _busiest_theme_slugs()
+    themes.sort(key=lambda theme: (-busiest.get(theme.slug, 0), theme.label))
+    return themes[:RELATED_THEMES]
+
+
+def _busiest_theme_slugs() -> dict[str, int]:
+    """Indexed documents per theme slug; counted once in ten minutes (only pages without results ask)."""
+    counts = cache.get(BUSIEST_THEMES_CACHE_KEY)
+    if counts is None:
+        rows = (
+            SearchFacetValue.objects.filter(facet=registry.THEME)
+            .values("value")
+            .annotate(documents=Count("document_id"))
+            .values_list("value", "documents")
+        )
+        counts = dict(rows)
+        cache.set(BUSIEST_THEMES_CACHE_KEY, counts, timeout=600)
+    return counts
 
 
 def _corrected_search(suggestions: list[str], *, filters, sort):

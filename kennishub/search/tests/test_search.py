@@ -449,3 +449,18 @@ def test_enough_full_matches_leave_texts_with_some_words_out(client, db):
     assert len(found) == 10
     assert "Respijtzorg in de wijk" not in found
     assert "Respijtzorg in de wijk" in titles(search(client, q="respijtzorg logeerhuis"))
+
+
+@pytest.mark.django_db
+def test_a_query_no_theme_relates_to_suggests_the_themes_that_hold_the_most(client):
+    ThemeFactory(label="afval", slug="afval")  # first in the alphabet, holds nothing
+    zorg, wonen = ThemeFactory(label="zorg", slug="zorg"), ThemeFactory(label="wonen", slug="wonen")
+    for title in ("Wijkverpleging", "Mantelzorg", "Respijtzorg"):
+        KnowledgeProductFactory(title=title, summary="Over zorg dichtbij.", themes=[zorg])
+    KnowledgeProductFactory(title="Huurwoningen", summary="Over betaalbaar wonen.", themes=[wonen])
+    indexing.rebuild(keys=["kennisproduct"])
+
+    html = search(client, q="qzxwvk")
+
+    themes = re.findall(r'<li><a class="utrecht-link" href="/themas/[^"]*">([^<]+)</a></li>', html)
+    assert themes[:3] == ["Zorg", "Wonen", "Afval"], themes
