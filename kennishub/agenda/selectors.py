@@ -74,7 +74,7 @@ def similar_questions(
     questions = (
         Question.objects.defer("embedding")  # 3.5 KB of vectors each, which the hints do not show
         .select_related("municipality")
-        .annotate(support_count=Count("supports"))
+        .annotate(support_count=support_count())
         .in_bulk([m.key for m in matches])
     )
     return [
