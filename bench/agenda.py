@@ -292,6 +292,7 @@ def pair_candidates(dataset):
     queries, rows = np.concatenate(queries), np.concatenate(rows)
     return {
         "query": queries,
+        "row": rows,
         "X": np.vstack(features),
         "y": groups[queries] == groups[rows],
         "truth": np.array([(groups == g).sum() - 1 for g in groups]),
