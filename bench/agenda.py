@@ -1,6 +1,7 @@
 """Benchmark of the knowledge agenda's similarity engine (issue #7): quality and speed.
 
     .venv/bin/python bench/agenda.py [--corpus 12000] [--queries 300] [--skip-speed | --speed-only]
+    .venv/bin/python bench/agenda.py --sparse-fit   (only the duplicate flag for realistic agendas)
 
 Quality, on two team-written sets of Dutch municipal research questions (see bench/data/README.md):
 
@@ -44,6 +45,18 @@ question (the moderator's page) and e5's encoding alone, interleaved, with the l
 then the whole corpus is clustered (time, then peak traced memory in a second run). Encoding 12,000 texts with
 e5 would take about 20 minutes here, so each synthetic question gets its base question's e5
 vector plus a little noise (the encoding rate is measured on 50 real texts instead).
+
+--sparse-fit (issue #7, report_sparse_fit): the duplicate flag for realistic agendas, mostly
+one-offs. Sparse agendas are drawn from a set (SPARSE_DRAWS seeded draws, half of the topics cut
+to one question, the others whole; the pair features computed within each agenda). The engine's
+model with its threshold picked on the full tuning set (the recipe until session 9), on sparse
+tuning agendas (the engine since), the first with an e5 cosine floor picked on sparse agendas, the
+model fitted on sparse agendas and on the full set plus sparse agendas;
+each cross-validated by topic on the full tuning set and on other sparse tuning agendas, then
+fitted on all topics and measured on the held-out set (whole and sparse agendas) and the trial
+set. One method is chosen on the tuning figures alone and its PAIR_MODEL / PAIR_THRESHOLD are
+printed; then the small-agenda rule (the e5 cosine alone below PAIR_MODEL_MIN_QUESTIONS) against
+that method and the engine's model.
 """
 
 import argparse
@@ -341,7 +354,14 @@ def pair_table(candidates, probability):
 
 
 def evaluate_pair_model(tuning, held_out):
+    """The engine's recipe: the pair model fitted on the tuning set; its threshold the best recall
+    at precision >= MIN_PRECISION on *sparse* agendas drawn from the tuning set (half of the topics
+    cut to one question, as real agendas are mostly one-offs; see report_sparse_fit), where a
+    one-off's best match stands out more than in the full set. Cross-validated by topic: each
+    fold's model and threshold come from the other folds' questions (in the full set and in the
+    sparse agendas) and are measured on the fold's questions in the full set."""
     tune, held = pair_candidates(tuning), pair_candidates(held_out)
+    sparse = sparse_candidates(tuning, SPARSE_FIT_SEED)
     topics = tune["topics"]
     total = np.zeros(3, dtype=int)
     thresholds = []
@@ -351,13 +371,13 @@ def evaluate_pair_model(tuning, held_out):
         rows = np.isin(tune["query"], fit)
         model = fit_pair_model(tune["X"][rows], tune["y"][rows])
         table = pair_table(tune, probabilities(tune["X"], model))
-        threshold = pick_threshold(table, fit)
+        fit_sparse = query_rows(sparse, lambda t, fold=fold: t % FOLDS != fold)
+        threshold = sparse_threshold(model, sparse, fit_sparse)
         thresholds.append(threshold)
         total += counts(table, test, threshold)
     precision, recall = precision_recall(*total)
     fitted = fit_pair_model(tune["X"], tune["y"])
-    fitted_table = pair_table(tune, probabilities(tune["X"], fitted))
-    fitted_threshold = pick_threshold(fitted_table, np.arange(len(topics)))
+    fitted_threshold = sparse_threshold(fitted, sparse, np.arange(len(sparse["truth"])))
     # The held-out set is scored with the model and threshold kept in the code (with the fit when
     # the code's model has other features: the run then says the code differs).
     in_code = len(similarity.PAIR_MODEL["coef"]) == tune["X"].shape[1]
@@ -586,17 +606,36 @@ def small_agendas(tuning, sizes=(5, 10, 20, 40), trials=20, seed=1):
     expected), and as many questions of topics not in the agenda are looked up (no flag
     expected). The pair model's flag against the e5 cosine alone at the small-agenda threshold
     (similarity.SMALL_AGENDA_DUPLICATE_COSINE; the engine uses it below PAIR_MODEL_MIN_QUESTIONS)."""
-    texts, topics, groups = tuning
+    flaggers = {
+        "pair model": lambda cosine, features: (
+            similarity.pair_probability(features) >= similarity.PAIR_THRESHOLD
+        ),
+        "cosine alone": lambda cosine, features: cosine >= similarity.SMALL_AGENDA_DUPLICATE_COSINE,
+    }
+    print("\nsmall agendas (one tuning question per topic; pair model vs e5 cosine "
+          f">= {similarity.SMALL_AGENDA_DUPLICATE_COSINE}):")  # fmt: skip
+    for size, totals in small_agenda_counts(tuning, flaggers, sizes, trials, seed).items():
+        row = []
+        for name, (tp, fp, fn) in totals.items():
+            precision, recall = precision_recall(tp, fp, fn)
+            row.append(f"{name} P {precision:.2f} R {recall:.2f}")
+        print(f"  {size:3} questions: " + " | ".join(row))
+
+
+def small_agenda_counts(dataset, flaggers, sizes=(5, 10, 20, 40), trials=20, seed=1):
+    """small_agendas' simulation on `dataset` for every flag rule in `flaggers` (name: a function
+    of the candidates' e5 cosines and their PAIR_FEATURES, returning which are flagged): per size,
+    per rule the summed (tp, fp, fn)."""
+    texts, topics, groups = dataset
     vectors = similarity.encode(texts)
     accurate = vectors[:, similarity.USE_DIMENSIONS :]
     rng = random.Random(seed)
     by_topic = defaultdict(list)
     for number, topic in enumerate(topics):
         by_topic[int(topic)].append(number)
-    print("\nsmall agendas (one tuning question per topic; pair model vs e5 cosine "
-          f">= {similarity.SMALL_AGENDA_DUPLICATE_COSINE}):")  # fmt: skip
+    result = {}
     for size in sizes:
-        totals = {"pair model": np.zeros(3, dtype=int), "cosine alone": np.zeros(3, dtype=int)}
+        totals = {name: np.zeros(3, dtype=int) for name in flaggers}
         for _trial in range(trials):
             chosen = rng.sample(sorted(by_topic), size)
             indexed, queries = [], []
@@ -616,18 +655,12 @@ def small_agendas(tuning, sizes=(5, 10, 20, 40), trials=20, seed=1):
             for query, want in queries:
                 scores = index.accurate @ accurate[query]
                 rows, features = index.pair_features(scores, np.ones(len(indexed), dtype=bool), limit=TOP)
-                flags = {
-                    "pair model": similarity.pair_probability(features) >= similarity.PAIR_THRESHOLD,
-                    "cosine alone": scores[rows] >= similarity.SMALL_AGENDA_DUPLICATE_COSINE,
-                }
-                for name, flag in flags.items():
+                for name, flagger in flaggers.items():
+                    flag = flagger(scores[rows], features)
                     hit = want is not None and bool((rows[flag] == want).any())
                     totals[name] += (hit, int(flag.sum()) - hit, want is not None and not hit)
-        row = []
-        for name, (tp, fp, fn) in totals.items():
-            precision, recall = precision_recall(tp, fp, fn)
-            row.append(f"{name} P {precision:.2f} R {recall:.2f}")
-        print(f"  {size:3} questions: " + " | ".join(row))
+        result[size] = totals
+    return result
 
 
 def _same_model(fitted: dict, threshold: float) -> bool:
@@ -721,6 +754,304 @@ def trial_hints(trial):
     print(f"  {'word overlap (baseline)':40} recall@1 {overlap[3]:.3f}")
 
 
+# --- the duplicate flag on realistic (sparse) agendas: candidate pair models (--sparse-fit) ------
+
+SPARSE_DRAWS = 40  # sparse agendas drawn per fit (and as many, with other seeds, to measure on)
+SPARSE_FIT_SEED = 0
+SPARSE_TEST_SEED = 1000  # the agendas measured on (tuning CV and held-out): never fitted on
+SPARSE_SHARE = 0.5  # of the topics, this share is cut to one question (a one-off)
+
+
+def cut_agenda(topics, seed, share=SPARSE_SHARE):
+    """The rows of an agenda drawn from a set: of a random `share` of the topics one random
+    question (a one-off, or a question whose duplicate is not in the agenda), of the others all."""
+    rng = random.Random(seed)
+    all_topics = sorted(set(topics.tolist()))
+    cut = set(rng.sample(all_topics, round(len(all_topics) * share)))
+    rows = []
+    for topic in all_topics:
+        members = np.flatnonzero(topics == topic).tolist()
+        rows += [rng.choice(members)] if topic in cut else members
+    return np.array(sorted(rows))
+
+
+def pooled_candidates(dataset, agendas):
+    """pair_candidates on each agenda (a subset of `dataset`'s rows: the features depend on the
+    agenda), pooled: every agenda's queries numbered after the previous agenda's."""
+    texts, topics, groups = dataset
+    parts, offset = [], 0
+    for rows in agendas:
+        part = pair_candidates(([texts[i] for i in rows], topics[rows], groups[rows]))
+        part["query"] = part["query"] + offset
+        part["row"] = part["row"] + offset
+        offset += len(rows)
+        parts.append(part)
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def sparse_candidates(dataset, first_seed, draws=None):
+    """pooled_candidates of `draws` (SPARSE_DRAWS) sparse agendas cut from `dataset`, their
+    seeds counting from `first_seed`."""
+    seeds = range(first_seed, first_seed + (SPARSE_DRAWS if draws is None else draws))
+    return pooled_candidates(dataset, [cut_agenda(dataset[1], seed) for seed in seeds])
+
+
+def fast_pick_threshold(table, rows):
+    """pick_threshold, the same choice (the lowest score whose flag has precision >= MIN_PRECISION
+    and the best recall) by cumulative sums: the pooled agendas have ~20,000 distinct scores."""
+    top_scores, hits, truth, _ = table
+    values, inverse = np.unique(top_scores[rows].ravel(), return_inverse=True)
+    shown = np.cumsum(np.bincount(inverse, minlength=len(values))[::-1])[::-1]
+    tp = np.cumsum(np.bincount(inverse, weights=hits[rows].ravel(), minlength=len(values))[::-1])[::-1]
+    total = truth[rows].sum()
+    recall = np.where(tp / shown >= MIN_PRECISION, tp / total if total else 0.0, -1.0)
+    return float(values[np.argmax(recall)]) if recall.max() >= 0 else np.inf
+
+
+def fit_weighted_pair_model(features, labels, weights):
+    """fit_pair_model with a weight per candidate (the mix: the full set beside the sparse agendas)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = features.mean(axis=0), features.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=5000)
+    model.fit((features - mean) / scale, labels, sample_weight=weights)
+    return {
+        "mean": tuple(round(float(v), 6) for v in mean),
+        "scale": tuple(round(float(v), 6) for v in scale),
+        "coef": tuple(round(float(v), 4) for v in model.coef_[0]),
+        "intercept": round(float(model.intercept_[0]), 4),
+    }
+
+
+def query_rows(candidates, topic_filter):
+    """The queries (row numbers of pair_table) whose topic passes `topic_filter`."""
+    return np.flatnonzero(topic_filter(candidates["topics"]))
+
+
+class Flag:
+    """A duplicate-flag rule: a pair model (None: the e5 cosine alone), its threshold and an
+    optional e5 cosine floor."""
+
+    def __init__(self, model, threshold, floor=None):
+        self.model, self.threshold, self.floor = model, threshold, floor
+
+    def scores(self, features):
+        if self.model is None:
+            return features[:, 0]
+        chance = probabilities(features, self.model)
+        return chance if self.floor is None else np.where(features[:, 0] >= self.floor, chance, 0.0)
+
+    def table(self, candidates):
+        return pair_table(candidates, self.scores(candidates["X"]))
+
+    def flags(self, features):
+        return self.scores(features) >= self.threshold
+
+    def measure(self, candidates, rows=None):
+        rows = np.arange(len(candidates["truth"])) if rows is None else rows
+        return np.array(counts(self.table(candidates), rows, self.threshold))
+
+
+def fit_engine(full, sparse, fit_full, fit_sparse, in_code=False):
+    """The engine's recipe until session 9: fitted on the full set, threshold at precision >= 0.90
+    there. `in_code`: the fit on all topics, which is (within float noise) the model kept in
+    similarity.py: that model, so that a figure below applies to the code's model."""
+    if in_code:
+        model = similarity.PAIR_MODEL
+    else:
+        rows = np.isin(full["query"], fit_full)
+        model = fit_pair_model(full["X"][rows], full["y"][rows])
+    return Flag(model, pick_threshold(pair_table(full, probabilities(full["X"], model)), fit_full))
+
+
+def fit_sparse(full, sparse, fit_full, fit_sparse, in_code=False):
+    """Fitted on the pooled sparse agendas, threshold at precision >= 0.90 on them."""
+    rows = np.isin(sparse["query"], fit_sparse)
+    model = fit_pair_model(sparse["X"][rows], sparse["y"][rows])
+    return Flag(model, fast_pick_threshold(pair_table(sparse, probabilities(sparse["X"], model)), fit_sparse))
+
+
+def fit_mix(full, sparse, fit_full, fit_sparse, in_code=False):
+    """Fitted on the full set and the sparse agendas, each weighing as much as the other; the
+    threshold with the best recall on the sparse agendas at precision >= 0.90 on both."""
+    rows_full, rows_sparse = np.isin(full["query"], fit_full), np.isin(sparse["query"], fit_sparse)
+    features = np.vstack([full["X"][rows_full], sparse["X"][rows_sparse]])
+    labels = np.concatenate([full["y"][rows_full], sparse["y"][rows_sparse]])
+    weights = np.concatenate(
+        [np.full(rows_full.sum(), 1.0), np.full(rows_sparse.sum(), rows_full.sum() / rows_sparse.sum())]
+    )
+    model = fit_weighted_pair_model(features, labels, weights)
+    on_sparse = pair_table(sparse, probabilities(sparse["X"], model))
+    on_full = pair_table(full, probabilities(full["X"], model))
+    # Both precisions fall as the threshold falls (nearly monotone): the stricter of the two.
+    return Flag(model, max(fast_pick_threshold(on_sparse, fit_sparse), pick_threshold(on_full, fit_full)))
+
+
+def fit_engine_floor(full, sparse, fit_full, fit_sparse, in_code=False):
+    """The engine's model and threshold, and a flag only from an e5 cosine floor: the floor with
+    the best recall at precision >= 0.90 on the sparse agendas."""
+    engine = fit_engine(full, sparse, fit_full, fit_sparse, in_code)
+    flagged = engine.scores(sparse["X"]) >= engine.threshold
+    cosine = pair_table(sparse, np.where(flagged, sparse["X"][:, 0], -np.inf))
+    return Flag(engine.model, engine.threshold, floor=fast_pick_threshold(cosine, fit_sparse))
+
+
+def sparse_threshold(model, sparse, rows):
+    """The threshold with the best recall at precision >= MIN_PRECISION for `model` on the sparse
+    agendas' queries `rows` (the engine's PAIR_THRESHOLD, see evaluate_pair_model)."""
+    return fast_pick_threshold(pair_table(sparse, probabilities(sparse["X"], model)), rows)
+
+
+def fit_engine_rethreshold(full, sparse, fit_full, fit_sparse, in_code=False):
+    """The engine's model, its threshold picked at precision >= 0.90 on the sparse agendas: the
+    engine since session 9 (`in_code`: similarity.PAIR_MODEL and PAIR_THRESHOLD themselves)."""
+    if in_code:
+        return Flag(similarity.PAIR_MODEL, similarity.PAIR_THRESHOLD)
+    engine = fit_engine(full, sparse, fit_full, fit_sparse, in_code)
+    return Flag(engine.model, fast_pick_threshold(engine.table(sparse), fit_sparse))
+
+
+# Simplest first (the change the code would need): the choice below prefers the first of
+# methods within SPARSE_RECALL_TOLERANCE of the best.
+SPARSE_METHODS = (
+    ("threshold on the full set", fit_engine),
+    ("threshold on sparse agendas", fit_engine_rethreshold),
+    ("full-set threshold + floor", fit_engine_floor),
+    ("fit on sparse agendas", fit_sparse),
+    ("fit on full + sparse", fit_mix),
+)
+SPARSE_RECALL_TOLERANCE = 0.01
+
+
+def _pr(total):
+    precision, recall = precision_recall(*total)
+    return f"{precision:.2f}/{recall:.2f}"
+
+
+def report_sparse_fit(tuning, held_out, trial):
+    """The duplicate flag fitted for realistic agendas (issue #7), beside the engine, in one run.
+
+    Sparse agendas are drawn from a set: half of its topics cut to one question, the others whole
+    (SPARSE_DRAWS seeded draws; the pair features are computed within each agenda). Every method
+    is fitted on the tuning set alone: cross-validated by topic (the folds of evaluate_pair_model:
+    fitted on the candidates of queries of four fifths of the topics, in the full set and in
+    sparse agendas drawn with SPARSE_FIT_SEED..., measured on the fifth's queries, in the full set
+    and in other sparse agendas drawn with SPARSE_TEST_SEED...), then fitted on all topics and
+    measured on the held-out set (whole, and sparse agendas drawn from it) and the trial set.
+    The method to propose is chosen on the tuning figures only (see `chosen` below)."""
+    full = pair_candidates(tuning)
+    sparse_fit = sparse_candidates(tuning, SPARSE_FIT_SEED)
+    sparse_test = sparse_candidates(tuning, SPARSE_TEST_SEED)
+    held = pair_candidates(held_out)
+    held_sparse = sparse_candidates(held_out, SPARSE_TEST_SEED)
+    trial_candidates = pair_candidates(trial)
+    sizes = [
+        len(cut_agenda(tuning[1], seed)) for seed in range(SPARSE_FIT_SEED, SPARSE_FIT_SEED + SPARSE_DRAWS)
+    ]
+    held_sizes = [
+        len(cut_agenda(held_out[1], seed))
+        for seed in range(SPARSE_TEST_SEED, SPARSE_TEST_SEED + SPARSE_DRAWS)
+    ]
+    print(
+        f"\nduplicate flag for realistic agendas (--sparse-fit): {SPARSE_DRAWS} sparse agendas per draw "
+        f"({SPARSE_SHARE:.0%} of the topics cut to one question; tuning agendas {min(sizes)}-{max(sizes)} "
+        f"questions, held-out {min(held_sizes)}-{max(held_sizes)}); P/R at top {TOP}"
+    )
+    results = {}
+    for name, fit in SPARSE_METHODS:
+        cv_full, cv_sparse = np.zeros(3, dtype=int), np.zeros(3, dtype=int)
+        for fold in range(FOLDS):
+            flag = fit(
+                full,
+                sparse_fit,
+                query_rows(full, lambda t, fold=fold: t % FOLDS != fold),
+                query_rows(sparse_fit, lambda t, fold=fold: t % FOLDS != fold),
+            )
+            cv_full += flag.measure(full, query_rows(full, lambda t, fold=fold: t % FOLDS == fold))
+            cv_sparse += flag.measure(
+                sparse_test, query_rows(sparse_test, lambda t, fold=fold: t % FOLDS == fold)
+            )
+        everything = np.arange(len(full["truth"]))
+        # Fitted on all topics; the engine's own model and threshold are the code's.
+        flag = fit(full, sparse_fit, everything, np.arange(len(sparse_fit["truth"])), in_code=True)
+        results[name] = {
+            "flag": flag,
+            "cv_full": cv_full,
+            "cv_sparse": cv_sparse,
+            "held": flag.measure(held),
+            "held_sparse": flag.measure(held_sparse),
+            "trial": flag.measure(trial_candidates),
+        }
+    columns = (
+        ("cv_full", "tuning CV full"),
+        ("cv_sparse", "tuning CV sparse"),
+        ("held", "held-out"),
+        ("held_sparse", "held-out sparse"),
+        ("trial", "trial"),
+    )
+    print(
+        f"  {'method':26} "
+        + " ".join(f"{label:>16}" for _key, label in columns)
+        + "  trial tp/fp  threshold / floor"
+    )
+    for name, r in results.items():
+        flag = r["flag"]
+        floor = f" / cosine >= {flag.floor:.3f}" if flag.floor is not None else ""
+        tp, fp, _fn = r["trial"]
+        print(
+            f"  {name:26} "
+            + " ".join(f"{_pr(r[key]):>16}" for key, _label in columns)
+            + f"  {tp:5}/{fp:<5}  {flag.threshold:.3f}{floor}"
+        )
+
+    # The choice, on the tuning figures only: among the methods whose cross-validated precision on
+    # the sparse agendas reaches MIN_PRECISION - 0.02 (the spread of a threshold picked at 0.90 on
+    # other agendas), the simplest within SPARSE_RECALL_TOLERANCE of the best recall there; if
+    # none reaches it, the most precise.
+    sparse_cv = {name: precision_recall(*r["cv_sparse"]) for name, r in results.items()}
+    good = [name for name, (precision, _recall) in sparse_cv.items() if precision >= MIN_PRECISION - 0.02]
+    if good:
+        best = max(sparse_cv[name][1] for name in good)
+        chosen = next(name for name in good if sparse_cv[name][1] >= best - SPARSE_RECALL_TOLERANCE)
+    else:
+        chosen = max(sparse_cv, key=lambda name: sparse_cv[name][0])
+    flag = results[chosen]["flag"]
+    print(
+        f"\n  chosen on tuning figures only (sparse-CV precision >= {MIN_PRECISION - 0.02:.2f}, then the "
+        f"simplest within {SPARSE_RECALL_TOLERANCE} of the best sparse-CV recall): {chosen}\n"
+        f"  PAIR_MODEL = {flag.model}\n  PAIR_THRESHOLD = {round(float(flag.threshold), 3)}"
+        + (
+            f"\n  flag only at an e5 cosine >= {round(float(flag.floor), 3)}"
+            if flag.floor is not None
+            else ""
+        )
+    )
+
+    # Whether the small-agenda rule (cosine alone below PAIR_MODEL_MIN_QUESTIONS) is still needed.
+    engine = results["threshold on sparse agendas"]["flag"]
+    rule = similarity.SMALL_AGENDA_DUPLICATE_COSINE
+    cosine_rule = Flag(None, rule)
+    print(
+        f"\n  small-agenda rule (below {similarity.PAIR_MODEL_MIN_QUESTIONS} questions the e5 cosine "
+        f">= {rule} alone flags) against the chosen model:"
+    )
+    for label, candidates in (("held-out (208, whole)", held), ("trial (86)", trial_candidates)):
+        print(
+            f"    {label:24} cosine rule {_pr(cosine_rule.measure(candidates))}  chosen model "
+            f"{_pr(flag.measure(candidates))}  engine's model {_pr(engine.measure(candidates))}"
+        )
+    flaggers = {
+        "engine's model": lambda cosine, features: engine.flags(features),
+        "chosen model": lambda cosine, features: flag.flags(features),
+        "cosine rule": lambda cosine, features: cosine >= rule,
+    }
+    for set_name, dataset in (("tuning", tuning), ("held-out", held_out)):
+        print(f"    small agendas drawn from {set_name} (one question per topic, as in 'small agendas'):")
+        for size, totals in small_agenda_counts(dataset, flaggers).items():
+            print(f"      {size:3} questions: " + " | ".join(f"{n} {_pr(t)}" for n, t in totals.items()))
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -729,9 +1060,17 @@ def main():
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--speed-only", action="store_true", help="only the speed part (no quality tables)")
+    parser.add_argument(
+        "--sparse-fit",
+        action="store_true",
+        help="only the duplicate flag fitted for realistic (sparse) agendas, beside the engine",
+    )
     args = parser.parse_args()
 
     tuning, held_out = load(TUNING), load(HELD_OUT)
+    if args.sparse_fit:
+        report_sparse_fit(tuning, held_out, load(TRIAL))
+        return
     if not args.speed_only:
         report_quality(tuning, held_out, load(TRIAL))
     if args.skip_speed:
