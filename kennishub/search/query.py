@@ -32,6 +32,11 @@ MAX_SPLITS = 24
 # finds "waterschap" and "jeugd" finds "jeugdhulp": Dutch glues words together.
 MIN_PREFIX_CHARS = text.MIN_PREFIX_CHARS
 SYNONYM_CACHE_KEY = "search:synonyms:v1"
+# A saved synonym clears the cached groups at once, but only in a cache the processes share
+# (CACHE_URL): with the default per-process memory cache every other web worker would keep the old
+# groups for good. They expire after this many seconds, so a change shows everywhere within a
+# minute, at the cost of one small query per process per minute.
+SYNONYM_CACHE_SECONDS = 60
 
 Alternative = tuple[str, ...]
 Clause = tuple[Alternative, ...]
@@ -62,7 +67,8 @@ class QueryPlan:
 
 
 def synonym_groups() -> list[list[tuple[str, ...]]]:
-    """The synonym groups as lists of stem sequences, cached until a synonym changes."""
+    """The synonym groups as lists of stem sequences, cached until a synonym changes here, and at
+    most SYNONYM_CACHE_SECONDS (a change made in another process)."""
     groups = cache.get(SYNONYM_CACHE_KEY)
     if groups is None:
         groups = []
@@ -74,7 +80,7 @@ def synonym_groups() -> list[list[tuple[str, ...]]]:
             group = [stems for stems in group if stems]
             if len(group) > 1:
                 groups.append(group)
-        cache.set(SYNONYM_CACHE_KEY, groups, timeout=None)
+        cache.set(SYNONYM_CACHE_KEY, groups, timeout=SYNONYM_CACHE_SECONDS)
     return groups
 
 

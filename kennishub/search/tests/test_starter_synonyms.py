@@ -1,6 +1,7 @@
 """The starter list of synonyms (search/data/synoniemen.csv), added once by migration 0005."""
 
 import importlib
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from kennishub.knowledge.tests.factories import KnowledgeProductFactory
 from kennishub.search import indexing, text
+from kennishub.search import query as search_query
 from kennishub.search.models import Synonym
 
 from .factories import SynonymFactory
@@ -84,3 +86,17 @@ def test_undoing_the_migration_keeps_edited_rows():
     starter.remove_starter_synonyms(apps, SimpleNamespace(connection=connection))
 
     assert list(Synonym.objects.values_list("terms", flat=True)) == ["Ow, Omgevingswet, omgevingsrecht"]
+
+
+@pytest.mark.django_db
+def test_a_synonym_saved_by_another_process_counts_within_a_minute(monkeypatch):
+    Synonym.objects.all().delete()
+    assert search_query.synonym_groups() == []
+    # bulk_create sends no signal: to this process it is a change made by another web worker.
+    Synonym.objects.bulk_create([Synonym(terms="Ow, Omgevingswet")])
+    assert search_query.synonym_groups() == []
+
+    later = time.time() + search_query.SYNONYM_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert search_query.synonym_groups() == [[("ow",), ("omgevingswet",)]]
