@@ -18,6 +18,6 @@ class CoreConfig(AppConfig):
         # The layout parts rendered once (templatetags/kh.py) may read settings: a test that
         # changes one gets them rendered afresh.
         setting_changed.connect(_forget_rendered_layout, dispatch_uid="kh-forget-rendered-layout")
-        from . import admin_choosers
+        from . import admin_choosers, checks  # noqa: F401 (checks registers the deploy checks)
 
         admin_choosers.install()  # Wagtail's choosers without inline scripts (the admin's CSP)

@@ -26,6 +26,11 @@ SITE_URL = env.str("KH_SITE_URL", default="http://127.0.0.1:8000")
 # Shown in the footer, privacy and accessibility statements; the operator fills them in.
 KH_OPERATOR_NAME = env.str("KH_OPERATOR_NAME", default="")
 KH_CONTACT_EMAIL = env.str("KH_CONTACT_EMAIL", default="")
+# Contact of /.well-known/security.txt: an e-mail address or an https:// URL; KH_CONTACT_EMAIL if empty.
+KH_SECURITY_CONTACT = env.str("KH_SECURITY_CONTACT", default="")
+# `manage.py check --deploy` refuses the defaults above in production (core/checks.py); a check
+# that does not apply can be silenced here, e.g. kennishub.W002.
+SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 # Kennissessies: personal data of participants is anonymised this many months after a session.
 KH_EVENTS_ANONYMISE_AFTER_MONTHS = env.int("KH_EVENTS_ANONYMISE_AFTER_MONTHS", default=6)
 
@@ -244,6 +249,7 @@ KH_ADMIN_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kennishub.core.views.csrf_failure"  # a page in Dutch in the site's layout
 
 # Wagtail, the editorial side, lives at /beheer/.
 WAGTAIL_SITE_NAME = "Kennishub"

@@ -238,28 +238,50 @@ def test_wagtail_refuses_a_document_type_not_on_the_list(staff_client):
 # --- Production settings -------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_production_settings_pass_the_deploy_check():
-    environment = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "kennishub.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "kennishub.example.nl",
-        "KH_DATA_DIR": "/tmp/kh_deploy_check",  # noqa: S108
-        # Without a real mailer the deploy check refuses (mail.E001): production must send mail.
-        "EMAIL_URL": "smtp+tls://kennishub@smtp.example.nl:587",
-    }
-    result = subprocess.run(
+PRODUCTION_ENVIRONMENT = {
+    "PATH": "/usr/bin:/bin",
+    "DJANGO_SETTINGS_MODULE": "kennishub.settings.production",
+    "DJANGO_ALLOWED_HOSTS": "kennishub.example.nl",
+    "KH_DATA_DIR": "/tmp/kh_deploy_check",  # noqa: S108
+    # Without a real mailer the deploy check refuses (mail.E001): production must send mail.
+    "EMAIL_URL": "smtp+tls://kennishub@smtp.example.nl:587",
+    # Without these the deploy check refuses too (core/checks.py): they end up in what we publish.
+    "KH_SITE_URL": "https://kennishub.example.nl",
+    "KH_OPERATOR_NAME": "Vereniging van Gemeenten",
+    "KH_CONTACT_EMAIL": "kennishub@example.nl",
+    "DEFAULT_FROM_EMAIL": "Kennishub <noreply@example.nl>",
+}
+
+
+def deploy_check(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=Path(settings.BASE_DIR).parent,
-        env=environment,
+        env={**environment, "DJANGO_SECRET_KEY": secrets.token_urlsafe(64)},
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+@pytest.mark.slow
+def test_production_settings_pass_the_deploy_check():
+    result = deploy_check(PRODUCTION_ENVIRONMENT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_deploy_check_names_every_default_left_in_production():
+    defaults_left = ("KH_SITE_URL", "KH_OPERATOR_NAME", "KH_CONTACT_EMAIL", "DEFAULT_FROM_EMAIL")
+    environment = {key: value for key, value in PRODUCTION_ENVIRONMENT.items() if key not in defaults_left}
+
+    result = deploy_check(environment)
+
+    assert result.returncode != 0
+    for check_id in ("kennishub.E001", "kennishub.E004", "kennishub.E005", "kennishub.W002"):
+        assert check_id in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
