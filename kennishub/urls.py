@@ -5,9 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kennishub.accounts.wagtail_account import account_view
 from kennishub.knowledge.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # Before Wagtail's admin: its account page with one name field (see accounts/wagtail_account.py).
+    path("beheer/account/", account_view, name="wagtailadmin_account"),
     path("beheer/", include(wagtailadmin_urls)),
     path("documenten/", include(wagtaildocs_urls)),
     path("api/v1/", include("kennishub.api.urls")),

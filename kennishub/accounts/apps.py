@@ -10,9 +10,10 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self):
-        from . import personal_data, signals  # noqa: F401  (registers exporters and receivers)
+        from . import personal_data, signals
 
         signals.connect()
+        personal_data.register_own_exporters()
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext_lazy
 
 from kennishub.core.models import AdministrativeRole, Municipality, Theme, WorkField
 
+from . import selectors
 from .models import Profile, User, validate_role_fields
 from .tasks import send_account_mail
 
@@ -120,7 +121,7 @@ class RegistrationForm(UtrechtWidgetsMixin, RoleFieldsMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
-        help_text=_("You log in with this address. Use your work address to be verified at once."),
+        help_text=_("You log in with this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": _("Enter your e-mail address.")},
     )
@@ -150,6 +151,18 @@ class RegistrationForm(UtrechtWidgetsMixin, RoleFieldsMixin, forms.Form):
         self.base_fields["administrative_role"] = _administrative_role_field()
         self.base_fields["work_field"] = _work_field_field()
         super().__init__(*args, **kwargs)
+        # Promise immediate verification only where a registered domain can give it.
+        if selectors.any_email_domain_known():
+            self.fields["email"].help_text = _(
+                "You log in with this address. If Kennishub knows the e-mail domain of your "
+                "municipality, your work address verifies you at once; otherwise an administrator "
+                "checks your account by hand."
+            )
+        else:
+            self.fields["email"].help_text = _(
+                "You log in with this address. An administrator of Kennishub checks by hand that you "
+                "work for the municipality you choose."
+            )
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from .selectors import is_verified_member
+from .selectors import email_domain_known, is_verified_member, profile_of
 
 
 def verified_member_required(view_func):
@@ -18,7 +18,9 @@ def verified_member_required(view_func):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_verified_member(request.user):
-            return render(request, "accounts/not_verified.html", status=403)
+            municipality = profile_of(request.user).municipality
+            context = {"municipality": municipality, "email_domain_known": email_domain_known(municipality)}
+            return render(request, "accounts/not_verified.html", context, status=403)
         return view_func(request, *args, **kwargs)
 
     return wrapper

@@ -8,10 +8,13 @@ not already remove its rows by cascade, an eraser)::
     personal_data.register("registrations", export=export_registrations, erase=erase_registrations)
 
 An exporter takes the user and returns JSON-serialisable data (dicts, lists, strings, numbers).
+The download gives that data as is; the page /account/mijn-gegevens/ shows it to people, with a
+Dutch `title` for the part and Dutch `labels` for its keys (a key without one falls back to the
+shared glossary in ``personal_data_display``).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,14 +26,27 @@ class Exporter:
     name: str
     export: Callable[[Any], Any]
     erase: Callable[[Any], None] | None = None
+    title: Any = None  # a (lazy) translated heading for the page
+    labels: Mapping[str, Any] = field(default_factory=dict)  # key -> (lazy) translated label
 
 
 _registry: dict[str, Exporter] = {}
 
 
-def register(name: str, *, export: Callable[[Any], Any], erase: Callable[[Any], None] | None = None) -> None:
+def register(
+    name: str,
+    *,
+    export: Callable[[Any], Any],
+    erase: Callable[[Any], None] | None = None,
+    title: Any = None,
+    labels: Mapping[str, Any] | None = None,
+) -> None:
     """Register (or replace) the exporter named `name`."""
-    _registry[name] = Exporter(name=name, export=export, erase=erase)
+    _registry[name] = Exporter(name=name, export=export, erase=erase, title=title, labels=labels or {})
+
+
+def get_exporter(name: str) -> Exporter | None:
+    return _registry.get(name)
 
 
 def exporters() -> list[Exporter]:
@@ -127,7 +143,35 @@ def export_two_factor(user) -> dict:
     }
 
 
-register("account", export=export_account)
-register("profile", export=export_profile)
-register("two_factor", export=export_two_factor)
-register("audit_entries", export=export_audit_entries)
+def register_own_exporters() -> None:
+    """Called from AppConfig.ready(): the labels are the verbose names of the models' fields."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .models import Profile, User, VerificationRequest
+
+    def verbose(model, field_name: str):
+        return model._meta.get_field(field_name).verbose_name
+
+    account_labels = {key: verbose(User, key) for key in ("email", "full_name", "date_joined")}
+    profile_labels = {
+        "municipality": verbose(Profile, "municipality"),
+        "role_kind": verbose(Profile, "role_kind"),
+        "administrative_role": verbose(Profile, "administrative_role"),
+        "work_field": verbose(Profile, "work_field"),
+        "followed_themes": verbose(Profile, "themes"),
+        "email_confirmed_at": verbose(Profile, "email_confirmed_at"),
+        "verification": _("Verification"),
+        "verified_at": verbose(Profile, "verified_at"),
+        "method": verbose(Profile, "verification_method"),
+        "work_email": verbose(Profile, "verification_email"),
+        "verified_by": verbose(Profile, "verified_by"),
+        "verification_requests": VerificationRequest._meta.verbose_name_plural,
+        **{
+            key: verbose(VerificationRequest, key)
+            for key in ("explanation", "status", "created_at", "decided_at", "reason")
+        },
+    }
+    register("account", export=export_account, title=_("Account"), labels=account_labels)
+    register("profile", export=export_profile, title=_("Profile and verification"), labels=profile_labels)
+    register("two_factor", export=export_two_factor, title=_("Two-step verification"))
+    register("audit_entries", export=export_audit_entries, title=_("What happened to your account"))

@@ -30,6 +30,22 @@ def requires_second_factor(user) -> bool:
     return user.has_perm(roles.ADMIN_ACCESS)
 
 
+def any_email_domain_known() -> bool:
+    """True once a beheerder has registered at least one municipal e-mail domain."""
+    return MunicipalityEmailDomain.objects.exists()
+
+
+def email_domain_known(municipality) -> bool:
+    """True when an address at `municipality` can verify a member: it has a registered domain.
+
+    A fresh site has none (there is no public list to load), so every member is then verified by a
+    beheerder's approval instead.
+    """
+    if municipality is None:
+        return False
+    return MunicipalityEmailDomain.objects.filter(municipality=municipality).exists()
+
+
 def municipality_for_email(email: str):
     """The municipality whose registered domain matches the domain of `email`, or None."""
     domain = email.rsplit("@", 1)[-1].strip().lower()

@@ -44,6 +44,10 @@ class VerificationNotPossible(DomainError):
     code = "verification-not-possible"
 
 
+class EmailDomainUnknown(VerificationNotPossible):
+    code = "email-domain-unknown"
+
+
 class NotAllowed(DomainError):
     code = "not-allowed"
 
@@ -146,6 +150,7 @@ def send_login_confirmation(*, user: User) -> None:
             "name": user.get_short_name(),
             "link": _confirmation_link(user=user, email=user.email, purpose=tokens.PURPOSE_LOGIN),
             "verifies": verifies,
+            "domain_known": selectors.email_domain_known(profile.municipality),
             "municipality": str(profile.municipality or ""),
         },
     )
@@ -204,7 +209,8 @@ def confirm_email(*, token: str) -> Profile:
 def request_email_verification(*, user: User, email: str) -> None:
     """Mail a verification link to a work address at a domain registered for the municipality.
 
-    Raises VerificationNotPossible without a municipality, WrongDomain for another domain.
+    Raises VerificationNotPossible without a municipality, EmailDomainUnknown when no domain is
+    registered for the municipality, WrongDomain for an address at another domain.
     """
     profile = selectors.profile_of(user)
     if profile.municipality is None:
@@ -212,6 +218,15 @@ def request_email_verification(*, user: User, email: str) -> None:
     if profile.verified_at is not None:
         raise VerificationNotPossible(
             _("Your link to %(m)s is already verified.") % {"m": profile.municipality}
+        )
+    if not selectors.email_domain_known(profile.municipality):
+        # Without a registered domain no address can verify; say so instead of blaming the address.
+        raise EmailDomainUnknown(
+            _(
+                "Kennishub does not know the e-mail domain of %(municipality)s yet, so your work "
+                "address cannot verify you. Ask an administrator to approve your account instead."
+            )
+            % {"municipality": profile.municipality}
         )
     email = User.objects.normalize_email(email).strip().lower()
     domain = _domain_of(email)
@@ -394,6 +409,35 @@ def update_profile(
     if changed:
         audit.record(user, "accounts.profile.changed", actor=actor, data={"fields": changed})
     return profile
+
+
+@transaction.atomic
+def update_account_details(*, user: User, actor: User, full_name: str, email: str | None = None) -> User:
+    """Change the name and, when given, the login address (Wagtail's own account page).
+
+    A new address counts as unconfirmed until its owner opens the link mailed to it, as at
+    registration. Returns the saved user.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    changed = []
+    if user.full_name != full_name.strip():
+        user.full_name = full_name.strip()
+        changed.append("full_name")
+    if email is not None:
+        email = User.objects.normalize_email(email).strip().lower()
+        if email != user.email:
+            user.email = email
+            changed.append("email")
+    if not changed:
+        return user
+    user.save(update_fields=changed)
+    if "email" in changed:
+        profile = selectors.profile_of(user)
+        profile.email_confirmed_at = None
+        profile.save(update_fields=["email_confirmed_at"])
+        send_login_confirmation(user=user)
+    audit.record(user, "accounts.profile.changed", actor=actor, data={"fields": changed})
+    return user
 
 
 # --- roles ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django_otp import match_token
 
 from kennishub.core.exceptions import DomainError
 
-from . import personal_data, selectors, services
+from . import personal_data, personal_data_display, selectors, services
 from .forms import (
     ApprovalRequestForm,
     DecisionForm,
@@ -233,8 +233,10 @@ def _profile_page(
 ) -> HttpResponse:
     """The account page; after a refused form it comes back with the errors at the field and what
     was typed (status 400)."""
+    profile = selectors.profile_of(request.user)
     context = {
-        "profile": selectors.profile_of(request.user),
+        "profile": profile,
+        "email_domain_known": selectors.email_domain_known(profile.municipality),
         "pending_request": selectors.pending_request_of(request.user),
         "work_email_form": work_email_form or WorkEmailForm(),
         "approval_form": approval_form or ApprovalRequestForm(),
@@ -290,6 +292,10 @@ def request_email_verification_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.request_email_verification(user=request.user, email=form.cleaned_data["email"])
+        except services.EmailDomainUnknown as error:
+            # No address can verify for this municipality: lead to the approval request instead.
+            messages.info(request, error.message)
+            return redirect(f"{reverse('accounts:profile')}#beheerder")
         except DomainError as error:
             form.add_error("email", error.message)
         else:
@@ -373,7 +379,8 @@ def decide_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_data_view(request: HttpRequest) -> HttpResponse:
     data = personal_data.export_for(request.user)
-    return render(request, "accounts/my_data.html", {"data": data})
+    context = {"data": data, "sections": personal_data_display.readable(data)}
+    return render(request, "accounts/my_data.html", context)
 
 
 @login_required

@@ -38,3 +38,27 @@ def test_member_logs_in_through_the_form_and_sees_verified_profile(live_server, 
     assert axe_violations(page) == []
     page.locator("#main").get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_data_page_and_unverified_account_page_pass_axe(live_server, page):
+    from kennishub.accounts import services
+
+    from .factories import VerificationRequestFactory
+
+    services.sync_roles()
+    member = MemberFactory(email="lid@example.org", full_name="Lies Lid")
+    VerificationRequestFactory(user=member, explanation="")
+
+    page.goto(f"{live_server.url}/account/inloggen/")
+    page.get_by_label("E-mailadres").fill("lid@example.org")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.locator("#main").get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(f"{live_server.url}/account/profiel/")
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}/account/mijn-gegevens/")
+    assert page.get_by_role("heading", name="Verificatieverzoeken").count() == 0  # a term, not a heading
+    assert page.get_by_role("term").filter(has_text="Verificatieverzoeken").count() == 1
+    assert axe_violations(page) == []

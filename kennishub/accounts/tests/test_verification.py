@@ -50,6 +50,7 @@ def test_confirming_work_address_at_registered_domain_verifies_and_makes_member(
 
 def test_address_at_domain_of_another_municipality_is_refused(client):
     member = MemberFactory()
+    MunicipalityEmailDomainFactory(municipality=member.profile.municipality, domain="hier.nl")
     MunicipalityEmailDomainFactory(municipality=MunicipalityFactory(), domain="elders.nl")
     client.force_login(member)
 
@@ -186,7 +187,11 @@ def test_verified_member_checks_for_other_apps():
     request.user = unverified
     response = view(request)
     assert response.status_code == 403
-    assert "e-mailadres van uw werk" in response.content.decode()
+    page = response.content.decode()
+    assert f"Kennishub kent het e-maildomein van {unverified.profile.municipality} nog niet" in page
+    assert "meteen" not in page
+    MunicipalityEmailDomainFactory(municipality=unverified.profile.municipality)
+    assert "Dit is meteen geregeld" in view(request).content.decode()
 
     api_request = APIRequestFactory().post("/")
     api_request.user = unverified
@@ -211,3 +216,73 @@ def test_moving_to_another_municipality_ends_verification():
     assert not member.profile.is_verified
     assert not member.groups.filter(name=roles.MEMBER).exists()
     assert "accounts.profile.verification_revoked" in audit_actions(member)
+
+
+# --- a municipality without a registered e-mail domain (every one, on a fresh site) --------------
+
+
+def test_without_any_registered_domain_no_page_promises_immediate_verification(client):
+    member = MemberFactory(profile__municipality__name="Utrecht")
+
+    registration = client.get("/account/registreren/").content.decode()
+    assert "meteen" not in registration
+    assert "controleert met de hand" in registration
+
+    client.force_login(member)
+    profile = client.get("/account/profiel/").content.decode()
+    assert "meteen" not in profile
+    assert "Kennishub kent het e-maildomein van Utrecht nog niet" in profile
+    assert 'action="/account/verifieren/werkadres/"' not in profile  # no form that cannot work
+    assert 'action="/account/verifieren/goedkeuring/"' in profile
+    assert 'id="beheerder"' in profile
+
+
+def test_work_address_without_registered_domain_leads_to_approval_instead_of_blame(client, mailoutbox):
+    member = MemberFactory(profile__municipality__name="Utrecht")
+    client.force_login(member)
+
+    response = client.post("/account/verifieren/werkadres/", {"email": "lid@utrecht.nl"}, follow=True)
+
+    assert response.redirect_chain == [("/account/profiel/#beheerder", 302)]
+    page = response.content.decode()
+    assert "Kennishub kent het e-maildomein van Utrecht nog niet" in page
+    assert "Vraag in plaats daarvan een beheerder om uw account goed te keuren." in page
+    assert "niet geregistreerd" not in page
+    assert mailoutbox == []
+    member.profile.refresh_from_db()
+    assert not member.profile.is_verified
+    with pytest.raises(services.EmailDomainUnknown):
+        services.request_email_verification(user=member, email="lid@utrecht.nl")
+
+
+def test_with_a_registered_domain_the_pages_offer_immediate_verification(client):
+    member = MemberFactory()
+    MunicipalityEmailDomainFactory(municipality=member.profile.municipality, domain="zwolle.nl")
+
+    assert (
+        "Kent Kennishub het e-maildomein van uw gemeente"
+        in client.get("/account/registreren/").content.decode()
+    )
+    client.force_login(member)
+    profile = client.get("/account/profiel/").content.decode()
+    assert "Dit is meteen geregeld" in profile
+    assert 'action="/account/verifieren/werkadres/"' in profile
+
+
+def test_registration_mail_without_registered_domain_points_to_an_administrator(
+    client, run_on_commit, mailoutbox
+):
+    municipality = MunicipalityFactory(name="Utrecht")
+
+    run_on_commit(
+        services.register_member,
+        email="nieuw@utrecht.nl",
+        full_name="Nieuw Lid",
+        password="Zomer-in-Zwolle-2026",
+        municipality=municipality,
+        role_kind=Profile.RoleKind.CIVIL_SERVICE,
+    )
+
+    body = mailoutbox[-1].body
+    assert "Kennishub kent het e-maildomein van Utrecht nog niet" in body
+    assert "meteen" not in body
