@@ -334,7 +334,8 @@ class Programme(models.Model):
     class Meta:
         ordering = ["funder__name", "name"]
         verbose_name = _("programme or call")
-        verbose_name_plural = _("programmes and calls")
+        # Beside the Kennisbank's "programmes (knowledge base)" in the snippets of the admin.
+        verbose_name_plural = _("programmes and calls of funders")
 
     def __str__(self) -> str:
         return f"{self.funder.abbreviation or self.funder.name}: {self.name}"

@@ -21,12 +21,33 @@ from .exceptions import PROBLEM_TYPES
 from .filters import check_query_parameters
 from .middleware import api_version
 
+# Every collection of API v1 (urls.py registers them), by the name it has in the landing point.
+# Reading these is open to everyone:
 RESOURCES = [
     ("gemeenten", "api:gemeente-list"),
     ("provincies", "api:provincie-list"),
     ("themas", "api:thema-list"),
     ("organisaties", "api:organisatie-list"),
+    ("kennisproducten", "api:kennisproduct-list"),
+    ("opleidingen", "api:opleiding-list"),
+    ("uitvoeringen", "api:uitvoering-list"),
+    ("aanbieders", "api:aanbieder-list"),
+    ("ooapi_courses", "api:ooapi-course-list"),
+    ("kennissessies", "api:kennissessie-list"),
+    ("kennisvragen", "api:kennisvraag-list"),
+    ("clusters", "api:cluster-list"),
 ]
+# These answer only someone logged in (token or session): listed apart, under "metInloggen".
+RESOURCES_WITH_LOGIN = [
+    ("inschrijvingen", "api:inschrijving-list"),
+]
+
+
+@extend_schema_serializer(component_name="StartpuntMetInloggen")
+class ApiRootWithLoginSerializer(serializers.Serializer):
+    inschrijvingen = serializers.URLField(
+        help_text=_("Your own registrations for knowledge sessions; register or cancel.")
+    )
 
 
 @extend_schema_serializer(component_name="Startpunt")
@@ -35,6 +56,19 @@ class ApiRootSerializer(serializers.Serializer):
     provincies = serializers.URLField(help_text=_("List of provinces."))
     themas = serializers.URLField(help_text=_("List of themes."))
     organisaties = serializers.URLField(help_text=_("List of organisations."))
+    kennisproducten = serializers.URLField(help_text=_("List of knowledge products."))
+    opleidingen = serializers.URLField(help_text=_("List of courses in the catalogue."))
+    uitvoeringen = serializers.URLField(help_text=_("List of course runs."))
+    aanbieders = serializers.URLField(help_text=_("List of course providers."))
+    ooapi_courses = serializers.URLField(help_text=_("The courses in the shape of OOAPI v5."))
+    kennissessies = serializers.URLField(help_text=_("List of knowledge sessions."))
+    kennisvragen = serializers.URLField(help_text=_("List of knowledge questions."))
+    clusters = serializers.URLField(help_text=_("List of published clusters of knowledge questions."))
+    met_inloggen = ApiRootWithLoginSerializer(
+        help_text=_(
+            "Resources that answer only when you are logged in (with a token or a session of the website)."
+        )
+    )
     openapi = serializers.URLField(help_text=_("This API described in OpenAPI 3 (JSON)."))
     documentatie = serializers.URLField(help_text=_("Documentation of this API for people (HTML)."))
 
@@ -53,6 +87,9 @@ class ApiRootView(APIView):
     def get(self, request):
         check_query_parameters(request, set())
         links = {name: api_reverse(url_name, request=request) for name, url_name in RESOURCES}
+        links["met_inloggen"] = {
+            name: api_reverse(url_name, request=request) for name, url_name in RESOURCES_WITH_LOGIN
+        }
         links["openapi"] = api_reverse("api:schema", request=request)
         links["documentatie"] = request.build_absolute_uri(reverse("api:docs"))
         return Response(links)

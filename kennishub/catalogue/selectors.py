@@ -43,6 +43,11 @@ class Filters:
     starts_until: date | None = None
     sort: str = "start"
 
+    @property
+    def is_filtered(self) -> bool:
+        """Whether a search word or filter is set (the sort order narrows nothing)."""
+        return any(value for name, value in vars(self).items() if name != "sort")
+
     @classmethod
     def from_form(cls, data: dict) -> "Filters":
         return cls(

@@ -86,7 +86,14 @@ def index_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("pagina"))
     page.object_list = selectors.attach_seats(page.object_list)
     return render(
-        request, "events/index.html", {"form": form, "page": page, "month_url": _current_month_url()}
+        request,
+        "events/index.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(filters.values()),
+            "month_url": _current_month_url(),
+        },
     )
 
 

@@ -66,7 +66,8 @@ class Programme(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
+        # Beside the agenda's "programmes and calls of funders" in the snippets of the admin.
+        verbose_name_plural = _("programmes (knowledge base)")
 
     def __str__(self) -> str:
         return self.name

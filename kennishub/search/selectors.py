@@ -50,8 +50,12 @@ class SearchPage:
     corrected_query: str = ""
 
     @property
+    def has_filters(self) -> bool:
+        return any(self.filters.values())
+
+    @property
     def has_criteria(self) -> bool:
-        return bool(self.query or any(self.filters.values()))
+        return bool(self.query or self.has_filters)
 
     @property
     def shown_query(self) -> str:
@@ -127,15 +131,18 @@ BUSIEST_THEMES_CACHE_KEY = "search:busiest-themes:v1"
 
 
 def _related_themes(query: str) -> list[Theme]:
-    """Themes whose name shares a word with the query; when none does, the themes that hold the
-    most (not the first ones of the alphabet, which say nothing about the query or the site)."""
+    """Themes whose name shares a word with the query, sub-themes included ("jeugdzorg" is one
+    under "zorg en gezondheid"), those sharing the most words first. When none does: the themes
+    that hold the most, top-level ones first among equals (not the first ones of the alphabet,
+    which say nothing about the query or the site)."""
     stems = set(text.query_stems(query))
-    themes = list(Theme.objects.active().top_level().order_by("label"))
-    related = [theme for theme in themes if stems & set(text.index_terms(theme.label))]
+    themes = list(Theme.objects.active().order_by("label"))
+    shared = {theme.pk: len(stems & set(text.index_terms(theme.label))) for theme in themes}
+    related = sorted((theme for theme in themes if shared[theme.pk]), key=lambda theme: -shared[theme.pk])
     if related:
         return related[:RELATED_THEMES]
     busiest = _busiest_theme_slugs()
-    themes.sort(key=lambda theme: (-busiest.get(theme.slug, 0), theme.label))
+    themes.sort(key=lambda theme: (-busiest.get(theme.slug, 0), theme.parent_id is not None, theme.label))
     return themes[:RELATED_THEMES]
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kennishub.api.urls import router
 from kennishub.core.tests.factories import MunicipalityFactory
 
 
@@ -137,4 +138,21 @@ def test_landing_point_links_to_every_resource(client):
     response = client.get("/api/v1/")
     assert response.status_code == 200
     assert response.json()["gemeenten"] == "http://testserver/api/v1/gemeenten"
+    assert response.json()["ooapiCourses"] == "http://testserver/api/v1/ooapi/courses"
     assert response.json()["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert response.json()["metInloggen"] == {"inschrijvingen": "http://testserver/api/v1/inschrijvingen"}
+
+
+@pytest.mark.django_db
+def test_landing_point_lists_each_collection_once_public_ones_apart_from_those_needing_a_login(client):
+    """Every collection urls.py registers is in the landing point; one an anonymous visitor may read
+    at the top, one that wants a login under metInloggen, so nobody takes it for open data."""
+    links = client.get("/api/v1/").json()
+    with_login = links.pop("metInloggen")
+    del links["openapi"], links["documentatie"]
+    registered = {f"http://testserver/api/v1/{prefix}" for prefix, _viewset, _name in router.registry}
+    assert sorted([*links.values(), *with_login.values()]) == sorted(registered)
+    for url in links.values():
+        assert client.get(url).status_code == 200, url
+    for url in with_login.values():
+        assert client.get(url).status_code == 401, url

@@ -1,4 +1,5 @@
-"""The catalogue list with a page number past the end: no empty page that blames the filters."""
+"""The catalogue list without courses to show: a page past the end, an empty catalogue, or filters
+that match nothing. Only the last blames the filters."""
 
 import pytest
 from django.urls import reverse
@@ -22,3 +23,17 @@ def test_an_empty_result_still_blames_the_filters(client):
     CourseRunFactory()
     html = client.get(reverse("catalogue:index"), {"q": "bestaatnietxyz"}).content.decode()
     assert "Haal een filter weg" in html and "bestaat niet (meer)" not in html
+
+
+def test_an_empty_catalogue_says_so_without_blaming_filters(client):
+    for params in ({}, {"sorteer": "prijs"}):  # a sort order narrows nothing
+        html = client.get(reverse("catalogue:index"), params).content.decode()
+        assert "Er staan op dit moment geen opleidingen in de catalogus." in html, params
+        assert "Haal een filter weg" not in html, params
+
+
+def test_an_empty_catalogue_with_a_filter_set_advises_removing_one(client):
+    for params in ({"q": "omgevingswet"}, {"collectief": "on"}):
+        html = client.get(reverse("catalogue:index"), params).content.decode()
+        assert "Haal een filter weg" in html, params
+        assert "geen opleidingen in de catalogus" not in html, params

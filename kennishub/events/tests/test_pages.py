@@ -306,3 +306,17 @@ def test_organiser_manages_sessions_in_the_admin(client, organiser):
     listing = client.get("/beheer/kennissessies/")
     assert listing.status_code == 200 and "In het beheer" in listing.text
     assert client.get("/beheer/kennissessies/new/").status_code == 200
+
+
+def test_an_empty_calendar_says_nothing_is_planned_and_blames_filters_only_when_set(client):
+    SessionFactory(title="Voorbij", starts_at=timezone.now() - timedelta(days=3))
+    ThemeFactory(label="water", slug="water")
+
+    unfiltered = client.get("/kennissessies/").text
+    assert "Er zijn op dit moment geen kennissessies gepland." in unfiltered
+    assert "Probeer andere filters" not in unfiltered
+
+    for query in ("?thema=water", "?q=omgevingswet", "?vorm=online"):
+        filtered = client.get(f"/kennissessies/{query}").text
+        assert "Geen kennissessies gevonden. Probeer andere filters." in filtered, query
+        assert "geen kennissessies gepland" not in filtered, query

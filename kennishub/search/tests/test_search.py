@@ -168,9 +168,56 @@ def test_empty_result_suggests_a_spelling_and_related_themes(client, corpus):
     # The corrected spelling finds nothing either under this filter: offer it as a link.
     html = search(client, q="omgevngswet", soort="handreiking")
     assert "Er is niets gevonden. Controleer" in html
+    assert "of haal een filter weg" in html  # a filter is set too
     assert 'href="/zoeken/?q=omgevingswet"' in html
     assert "Of bekijk deze thema" in html
     assert "Of bekijk deze thema" in search(client, q="qzxwvk")
+
+
+def offered_themes(html: str) -> list[str]:
+    """The themes a page without results offers, as (link, label)."""
+    offer = html.split("Of bekijk deze thema", 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a class="utrecht-link" href="([^"]+)">([^<]+)</a>', offer)
+
+
+@pytest.mark.django_db
+def test_no_results_offers_the_sub_theme_the_query_names(client):
+    zorg = ThemeFactory(label="zorg en gezondheid", slug="zorg-en-gezondheid")
+    ThemeFactory(label="jeugdzorg", slug="jeugdzorg", parent=zorg)
+    wonen = ThemeFactory(label="wonen", slug="wonen")
+    for number in range(3):
+        KnowledgeProductFactory(title=f"Huren in de stad {number}", themes=[wonen])
+    indexing.rebuild()
+
+    # No document is of this kind, so nothing is found (the theme itself is indexed too).
+    html = search(client, q="jeugdzorg", soort="handreiking")
+
+    assert offered_themes(html) == [("/themas/jeugdzorg/", "Jeugdzorg")]
+    assert client.get("/themas/jeugdzorg/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_no_results_without_a_related_theme_offers_the_busiest_ones_top_level_first(client):
+    zorg = ThemeFactory(label="zorg en gezondheid", slug="zorg-en-gezondheid")
+    ThemeFactory(label="jeugdzorg", slug="jeugdzorg", parent=zorg)
+    ThemeFactory(label="afval", slug="afval")
+    wonen = ThemeFactory(label="wonen", slug="wonen")
+    for number in range(3):
+        KnowledgeProductFactory(title=f"Huren in de stad {number}", themes=[wonen])
+    indexing.rebuild(keys=["kennisproduct"])
+
+    labels = [label for _url, label in offered_themes(search(client, q="qzxwvk"))]
+
+    assert labels == ["Wonen", "Afval", "Zorg en gezondheid", "Jeugdzorg"]
+
+
+@pytest.mark.django_db
+def test_no_results_for_filters_alone_advises_removing_a_filter_not_the_spelling(client, corpus):
+    html = search(client, soort="onderzoek", thema="jeugd")
+    assert "0 resultaten" in html
+    assert "Niets past bij deze filters. Haal een filter weg om meer te zien." in html
+    assert "spelling" not in html
+    assert "Of bekijk deze thema" not in html
 
 
 @pytest.mark.django_db
