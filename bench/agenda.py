@@ -313,13 +313,15 @@ def pair_candidates(dataset):
     }
 
 
-def fit_pair_model(features, labels):
-    """Standardise, then a logistic regression (C=1): the form kept in similarity.PAIR_MODEL."""
+def fit_pair_model(features, labels, weights=None):
+    """Standardise, then a logistic regression (C=1): the form kept in similarity.PAIR_MODEL.
+    `weights`: one per candidate (the mix of the full set and sparse agendas, report_sparse_fit)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = features.mean(axis=0), features.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=5000).fit((features - mean) / scale, labels)
+    model = LogisticRegression(C=1.0, max_iter=5000)
+    model.fit((features - mean) / scale, labels, sample_weight=weights)
     return {
         "mean": tuple(round(float(v), 6) for v in mean),
         "scale": tuple(round(float(v), 6) for v in scale),
@@ -808,22 +810,6 @@ def fast_pick_threshold(table, rows):
     return float(values[np.argmax(recall)]) if recall.max() >= 0 else np.inf
 
 
-def fit_weighted_pair_model(features, labels, weights):
-    """fit_pair_model with a weight per candidate (the mix: the full set beside the sparse agendas)."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean, scale = features.mean(axis=0), features.std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=1.0, max_iter=5000)
-    model.fit((features - mean) / scale, labels, sample_weight=weights)
-    return {
-        "mean": tuple(round(float(v), 6) for v in mean),
-        "scale": tuple(round(float(v), 6) for v in scale),
-        "coef": tuple(round(float(v), 4) for v in model.coef_[0]),
-        "intercept": round(float(model.intercept_[0]), 4),
-    }
-
-
 def query_rows(candidates, topic_filter):
     """The queries (row numbers of pair_table) whose topic passes `topic_filter`."""
     return np.flatnonzero(topic_filter(candidates["topics"]))
@@ -881,7 +867,7 @@ def fit_mix(full, sparse, fit_full, fit_sparse, in_code=False):
     weights = np.concatenate(
         [np.full(rows_full.sum(), 1.0), np.full(rows_sparse.sum(), rows_full.sum() / rows_sparse.sum())]
     )
-    model = fit_weighted_pair_model(features, labels, weights)
+    model = fit_pair_model(features, labels, weights)
     on_sparse = pair_table(sparse, probabilities(sparse["X"], model))
     on_full = pair_table(full, probabilities(full["X"], model))
     # Both precisions fall as the threshold falls (nearly monotone): the stricter of the two.
